@@ -1,0 +1,84 @@
+//! The hash rule of PROTOCOL.md §4: SHA-256 over prev-hash hex, minedBy, messages and
+//! nonce, concatenated with no separators; valid at difficulty D when the hex ends in D zeros.
+
+use sha2::{Digest, Sha256};
+
+/// SHA-256 of `prev_hash` (omitted for genesis) ‖ `mined_by` ‖ messages… ‖ `nonce`.
+pub fn block_hash<S: AsRef<str>>(
+    prev_hash: Option<&str>,
+    mined_by: &str,
+    messages: &[S],
+    nonce: &str,
+) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    if let Some(prev) = prev_hash {
+        hasher.update(prev.as_bytes());
+    }
+    hasher.update(mined_by.as_bytes());
+    for message in messages {
+        hasher.update(message.as_ref().as_bytes());
+    }
+    hasher.update(nonce.as_bytes());
+    hasher.finalize().into()
+}
+
+/// Lowercase hex of a digest.
+pub fn digest_hex(digest: &[u8; 32]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for byte in digest {
+        out.push(HEX[usize::from(byte >> 4)] as char);
+        out.push(HEX[usize::from(byte & 0x0f)] as char);
+    }
+    out
+}
+
+/// How many zero nibbles the digest ends with (its hex's trailing `'0'`s).
+pub fn trailing_zero_nibbles(digest: &[u8; 32]) -> u32 {
+    let mut count = 0;
+    for byte in digest.iter().rev() {
+        if *byte == 0 {
+            count += 2;
+            continue;
+        }
+        if byte & 0x0f == 0 {
+            count += 1;
+        }
+        break;
+    }
+    count
+}
+
+/// Whether a digest meets difficulty `d` (its last `4·d` bits are zero).
+pub fn meets_difficulty(digest: &[u8; 32], d: u32) -> bool {
+    trailing_zero_nibbles(digest) >= d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_zeros_count_nibbles() {
+        let mut d = [0xffu8; 32];
+        assert_eq!(trailing_zero_nibbles(&d), 0);
+        d[31] = 0xf0;
+        assert_eq!(trailing_zero_nibbles(&d), 1);
+        d[31] = 0;
+        assert_eq!(trailing_zero_nibbles(&d), 2);
+        d[30] = 0x10;
+        assert_eq!(trailing_zero_nibbles(&d), 3);
+        assert_eq!(trailing_zero_nibbles(&[0; 32]), 64);
+    }
+
+    #[test]
+    fn synthetic_genesis_hashes_as_documented() {
+        let digest = block_hash(None, "vector-miner", &["hello", "world"], "287");
+        assert_eq!(
+            digest_hex(&digest),
+            "e4a1c948e2bde802a34edbe087a01d430df779f382ee63701a3fb763c49f1300"
+        );
+        assert!(meets_difficulty(&digest, 2));
+        assert!(!meets_difficulty(&digest, 3));
+    }
+}

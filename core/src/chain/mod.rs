@@ -1,0 +1,13 @@
+//! Blocks, the hash rule, validation, the in-memory chain and its file on disk.
+
+mod block;
+mod hash;
+mod ledger;
+mod store;
+mod validate;
+
+pub use block::Block;
+pub use hash::{block_hash, digest_hex, meets_difficulty, trailing_zero_nibbles};
+pub use ledger::{Chain, ChainError};
+pub use store::{ChainStore, LoadReport, StoreError};
+pub use validate::{BlockError, Limits, validate_block, validate_chain};

@@ -1,0 +1,5 @@
+//! Blockpeer's core: the wire protocol, the chain, the sans-IO peer node, the miners
+//! and the threads that drive them. It knows no window, no web server and no tokio.
+
+pub mod chain;
+pub mod miner;

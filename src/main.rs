@@ -1,0 +1,3 @@
+//! Blockpeer: a desktop peer for the classroom FLOOD blockchain network.
+
+fn main() {}
