@@ -3,3 +3,6 @@
 
 pub mod chain;
 pub mod miner;
+pub mod protocol;
+#[cfg(feature = "testing")]
+pub mod testing;

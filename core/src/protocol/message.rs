@@ -1,0 +1,97 @@
+//! The messages of the FLOOD-generation protocol as Rust types.
+
+use crate::chain::Block;
+
+/// Join and keep-alive: forwarded once per `id` to all peers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flood {
+    /// The originator's host (IPv4 or a DNS name).
+    pub host: String,
+    /// The originator's UDP port.
+    pub port: u16,
+    /// A unique id per FLOOD.
+    pub id: String,
+    /// Free-text peer name.
+    pub name: String,
+}
+
+/// The answer to a FLOOD, sent to the FLOOD's `host:port`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FloodReply {
+    /// The replier's host.
+    pub host: String,
+    /// The replier's UDP port.
+    pub port: u16,
+    /// Free-text peer name.
+    pub name: String,
+}
+
+/// The answer to STATS: the chain's length and tip.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatsReply {
+    /// Number of blocks (some peers send the top index instead).
+    pub height: u64,
+    /// Hash of the top block; `None` for an empty chain.
+    pub hash: Option<String>,
+}
+
+/// The answer to GET_BLOCK.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockReply {
+    /// The block asked for.
+    Block(Block),
+    /// The peer does not have that block (or sent something we read as "missing").
+    Missing,
+}
+
+/// One datagram of the protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// `FLOOD`.
+    Flood(Flood),
+    /// `FLOOD-REPLY` (also accepted as `FLOOD_REPLY`).
+    FloodReply(FloodReply),
+    /// `STATS`.
+    Stats,
+    /// `STATS_REPLY`.
+    StatsReply(StatsReply),
+    /// `GET_BLOCK`.
+    GetBlock {
+        /// The height asked for.
+        height: u64,
+    },
+    /// `GET_BLOCK_REPLY`.
+    GetBlockReply(BlockReply),
+    /// `ANNOUNCE`: a newly mined block.
+    Announce(Block),
+    /// `NEW_WORD`: a word for the local miner.
+    NewWord {
+        /// The word.
+        word: String,
+    },
+    /// `CONSENSUS`: run a round now.
+    Consensus,
+    /// A well-formed message of a type we don't know (or `{}`): ignored, counted.
+    Unknown {
+        /// Its `type` field, empty when absent.
+        kind: String,
+    },
+}
+
+impl Message {
+    /// The wire name of the message type, for counters and logs.
+    pub fn kind(&self) -> &str {
+        match self {
+            Message::Flood(_) => "FLOOD",
+            Message::FloodReply(_) => "FLOOD-REPLY",
+            Message::Stats => "STATS",
+            Message::StatsReply(_) => "STATS_REPLY",
+            Message::GetBlock { .. } => "GET_BLOCK",
+            Message::GetBlockReply(_) => "GET_BLOCK_REPLY",
+            Message::Announce(_) => "ANNOUNCE",
+            Message::NewWord { .. } => "NEW_WORD",
+            Message::Consensus => "CONSENSUS",
+            Message::Unknown { .. } => "UNKNOWN",
+        }
+    }
+}

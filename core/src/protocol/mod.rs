@@ -1,0 +1,14 @@
+//! The wire protocol (PROTOCOL.md): typed messages, tolerant decoding of what other
+//! peers send, and strict, compact encoding of what we send (≤ 1024 bytes).
+
+mod decode;
+mod encode;
+mod message;
+
+pub use decode::{DecodeError, block_from_value, decode};
+pub use message::{BlockReply, Flood, FloodReply, Message, StatsReply};
+
+/// Largest datagram we send: most peers read with a 1024-byte buffer.
+pub const MAX_SEND: usize = 1024;
+/// Largest datagram we read.
+pub const MAX_RECV: usize = 65_535;

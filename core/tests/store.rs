@@ -1,0 +1,123 @@
+//! Proves the chain file keeps every persisted block across restarts and cuts only
+//! what is broken: round trip, torn last line, garbage in the middle, a
+//! reorganisation rewritten atomically, and a file mined at another difficulty.
+
+use blockpeer_core::chain::{ChainStore, Limits};
+use blockpeer_core::testing::{chain_of, extend_chain};
+use std::fs;
+use std::io::Write;
+
+#[test]
+fn round_trip_appends_and_reloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_of(5, 1, "a");
+    let (mut store, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    assert_eq!((loaded.len(), report.dropped_lines), (0, 0));
+    store.save(&chain.blocks()[..3], 0).unwrap();
+    store.save(chain.blocks(), 3).unwrap();
+    assert_eq!(store.persisted(), 5);
+    drop(store);
+    let (_, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    assert_eq!(report.loaded, 5);
+    assert_eq!(report.dropped_lines, 0);
+    assert_eq!(loaded.blocks(), chain.blocks());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("chain.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        5
+    );
+}
+
+#[test]
+fn torn_last_line_is_cut_and_backed_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_of(4, 1, "a");
+    let (mut store, _, _) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    store.save(chain.blocks(), 0).unwrap();
+    drop(store);
+    let path = dir.path().join("chain.jsonl");
+    let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    file.write_all(br#"{"height":4,"minedBy":"a","non"#)
+        .unwrap();
+    drop(file);
+    let (mut store, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    assert_eq!(loaded.len(), 4);
+    assert_eq!(report.dropped_lines, 1);
+    assert!(report.first_error.unwrap().contains("line 5"));
+    assert!(
+        fs::read_to_string(report.backup.unwrap())
+            .unwrap()
+            .contains(r#""non"#)
+    );
+    // The file is clean again and appends continue after the valid prefix.
+    let mut longer = loaded.clone();
+    extend_chain(&mut longer, 1, "a", "x");
+    store.save(longer.blocks(), 4).unwrap();
+    drop(store);
+    let (_, reloaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    assert_eq!((reloaded.len(), report.dropped_lines), (5, 0));
+}
+
+#[test]
+fn garbage_in_the_middle_keeps_the_prefix_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_of(6, 1, "a");
+    let lines: Vec<String> = chain
+        .blocks()
+        .iter()
+        .map(|b| serde_json::to_string(b.as_ref()).unwrap())
+        .collect();
+    let text = format!(
+        "{}\n{}\nthis is not json\n{}\n",
+        lines[0],
+        lines[1],
+        lines[2..].join("\n")
+    );
+    fs::write(dir.path().join("chain.jsonl"), text).unwrap();
+    let (_, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    assert_eq!(loaded.len(), 2);
+    assert_eq!(report.dropped_lines, 5);
+}
+
+#[test]
+fn reorganisation_rewrites_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = chain_of(5, 1, "a");
+    let (mut store, _, _) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    store.save(chain.blocks(), 0).unwrap();
+    // Another miner's branch from height 2, longer than ours.
+    let mut other = chain.clone();
+    other.replace_from(2, vec![]).unwrap();
+    extend_chain(&mut other, 4, "b", "fork");
+    let branch: Vec<_> = other.blocks()[2..]
+        .iter()
+        .map(|b| b.as_ref().clone())
+        .collect();
+    assert_eq!(chain.replace_from(2, branch), Ok(3));
+    store.save(chain.blocks(), 2).unwrap();
+    assert!(!dir.path().join("chain.jsonl.tmp").exists());
+    drop(store);
+    let (_, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    assert_eq!(report.dropped_lines, 0);
+    assert_eq!(loaded.blocks(), other.blocks());
+}
+
+#[test]
+fn a_file_from_another_difficulty_is_cut_where_it_stops_meeting_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_of(8, 1, "a");
+    let (mut store, _, _) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    store.save(chain.blocks(), 0).unwrap();
+    drop(store);
+    let (_, loaded, report) = ChainStore::open(dir.path(), Limits::new(3)).unwrap();
+    let valid_at_3 = chain
+        .blocks()
+        .iter()
+        .take_while(|b| b.hash.ends_with("000"))
+        .count();
+    assert_eq!(loaded.len() as usize, valid_at_3);
+    assert_eq!(report.dropped_lines, 8 - valid_at_3);
+    assert!(report.first_error.unwrap().contains("zeros"));
+}
