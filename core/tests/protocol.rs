@@ -2,6 +2,8 @@
 //! we send is compact, raw UTF-8 and in the documented spellings, a block our miner
 //! could make always fits 1024 bytes, and no input whatsoever makes decoding panic.
 
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
+
 use blockpeer_core::chain::Block;
 use blockpeer_core::protocol::{
     BlockReply, DecodeError, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode,

@@ -2,6 +2,8 @@
 //! what is broken: round trip, torn last line, garbage in the middle, a
 //! reorganisation rewritten atomically, and a file mined at another difficulty.
 
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
+
 use blockpeer_core::chain::{ChainStore, Limits};
 use blockpeer_core::testing::{chain_of, extend_chain};
 use std::fs;

@@ -2,6 +2,8 @@
 //! 2022 blocks at difficulty 8, the difficulty-2 chain, and that any one-character
 //! change anywhere in any block is rejected with the right reason.
 
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
+
 use blockpeer_core::chain::{Block, BlockError, Chain, Limits, validate_block, validate_chain};
 use serde_json::Value;
 
