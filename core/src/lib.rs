@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod miner;
+pub mod node;
 pub mod protocol;
 #[cfg(feature = "testing")]
 pub mod testing;

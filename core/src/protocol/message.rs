@@ -80,7 +80,7 @@ pub enum Message {
 
 impl Message {
     /// The wire name of the message type, for counters and logs.
-    pub fn kind(&self) -> &str {
+    pub fn kind(&self) -> &'static str {
         match self {
             Message::Flood(_) => "FLOOD",
             Message::FloodReply(_) => "FLOOD-REPLY",

@@ -1,0 +1,279 @@
+//! Agreeing on one chain: consensus rounds (STATS out, replies ranked), the decision
+//! they lead to, syncs to the chosen chain with fallback to the next group, adopting a
+//! fetched branch, and the miner's job on whatever tip results.
+
+use super::consensus::{Decision, Group, Round, RoundSummary, Trigger, rank_replies};
+use super::sync::{Progress, Sync};
+use super::{Event, Node, Output};
+use crate::chain::Block;
+use crate::miner::Job;
+use crate::protocol::{Message, StatsReply};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// The message of a genesis block mined with no words waiting.
+const GENESIS_WORD: &str = "genesis";
+
+impl Node {
+    /// Starts a consensus round unless one (or a sync) is running or no peer is known.
+    pub(super) fn start_round(&mut self, now: Instant, trigger: Trigger) {
+        if self.round.is_some() || self.sync.is_some() || self.peers.is_empty() {
+            return;
+        }
+        let asked = self.peers.addrs().into_iter().map(|a| (a, now)).collect();
+        self.round = Some(Round {
+            trigger,
+            started: now,
+            asked,
+            replies: Default::default(),
+            resent: false,
+        });
+        for peer in self.peers.addrs() {
+            self.send(peer, &Message::Stats);
+        }
+    }
+
+    pub(super) fn on_stats_reply(&mut self, now: Instant, from: SocketAddr, reply: StatsReply) {
+        let asked_at = self
+            .round
+            .as_ref()
+            .and_then(|r| r.asked.get(&from).copied());
+        let rtt = asked_at.map(|t| now.saturating_duration_since(t));
+        self.peers
+            .set_reported(from, reply.height, reply.hash.clone(), rtt);
+        if let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) {
+            round.replies.insert(from, (reply.height, reply.hash));
+            if round.complete() {
+                self.finish_round(now);
+            }
+        }
+    }
+
+    /// When the running round next needs attention: the resend, then the end.
+    pub(super) fn round_deadline(&self) -> Option<Instant> {
+        let round = self.round.as_ref()?;
+        let wait = self.config.stats_wait;
+        Some(if round.resent {
+            round.started + wait
+        } else {
+            round.started + wait / 2
+        })
+    }
+
+    pub(super) fn progress_round(&mut self, now: Instant) {
+        let Some(deadline) = self.round_deadline().filter(|d| now >= *d) else {
+            return;
+        };
+        let Some(round) = self.round.as_mut() else {
+            return;
+        };
+        if round.resent {
+            return self.finish_round(now);
+        }
+        round.resent = true;
+        let silent = round.silent();
+        for peer in &silent {
+            round.asked.insert(*peer, deadline);
+        }
+        for peer in silent {
+            self.send(peer, &Message::Stats);
+        }
+    }
+
+    fn finish_round(&mut self, now: Instant) {
+        let Some(round) = self.round.take() else {
+            return;
+        };
+        self.joined = true;
+        let groups = rank_replies(&round.replies);
+        let decision = match groups.first() {
+            None => Decision::NoReplies,
+            Some(best) if self.holds(best) && best.height == self.chain.len() => Decision::InSync,
+            Some(best) if self.holds(best) => Decision::Ahead,
+            Some(best) => Decision::Sync {
+                height: best.height,
+                hash: best.hash.clone(),
+            },
+        };
+        let summary = RoundSummary {
+            trigger: round.trigger,
+            asked: round.asked.len(),
+            replied: round.replies.len(),
+            groups,
+            decision,
+        };
+        tracing::info!(decision = ?summary.decision, groups = summary.groups.len(), "consensus round finished");
+        self.last_round = Some((now, summary.clone()));
+        self.emit(Event::ConsensusFinished(summary.clone()));
+        if let Decision::Sync { .. } = summary.decision {
+            self.fallbacks = summary.groups;
+            self.try_next_group(now);
+        }
+        self.refresh_job();
+    }
+
+    /// Whether our chain contains the tip of `group` (ours, or a prefix of ours).
+    fn holds(&self, group: &Group) -> bool {
+        group
+            .height
+            .checked_sub(1)
+            .and_then(|h| self.chain.get(h))
+            .is_some_and(|b| b.hash == group.hash)
+    }
+
+    /// Syncs to the best remaining group, skipping chains we already hold.
+    fn try_next_group(&mut self, now: Instant) {
+        while !self.fallbacks.is_empty() {
+            let group = self.fallbacks.remove(0);
+            if self.holds(&group) {
+                self.fallbacks.clear();
+                return;
+            }
+            self.start_sync(now, group.height, group.hash, group.peers);
+            if self.sync.is_some() {
+                return;
+            }
+        }
+    }
+
+    pub(super) fn start_sync(
+        &mut self,
+        now: Instant,
+        height: u64,
+        hash: String,
+        sources: Vec<SocketAddr>,
+    ) {
+        tracing::info!(height, hash = %&hash[..hash.len().min(12)], sources = sources.len(), "syncing");
+        self.emit(Event::SyncStarted {
+            height,
+            hash: hash.clone(),
+            sources: sources.len(),
+        });
+        let sync = Sync::new(
+            height,
+            hash,
+            sources,
+            self.chain.len(),
+            self.config.max_sync_blocks,
+            now,
+        );
+        self.sync = Some(sync);
+        self.request_blocks(now);
+    }
+
+    fn request_blocks(&mut self, now: Instant) {
+        let Some(sync) = self.sync.as_mut() else {
+            return;
+        };
+        for (peer, height) in sync.requests(now, self.config.window_per_peer) {
+            self.send(peer, &Message::GetBlock { height });
+        }
+    }
+
+    pub(super) fn on_block_reply(&mut self, now: Instant, from: SocketAddr, block: Block) {
+        let Some(sync) = self.sync.as_mut().filter(|s| s.is_source(&from)) else {
+            self.counters.unsolicited_blocks += 1;
+            return;
+        };
+        match sync.on_block(from, block, &self.chain, now) {
+            Progress::Continue => self.request_blocks(now),
+            Progress::Done { fork, branch } => self.adopt(now, fork, branch),
+            Progress::Failed(reason) => self.fail_sync(now, reason),
+        }
+    }
+
+    pub(super) fn progress_sync(&mut self, now: Instant) {
+        let (timeout, stall) = (self.config.block_timeout, self.config.sync_stall);
+        let Some(sync) = self.sync.as_mut() else {
+            return;
+        };
+        match sync.on_timeout(now, timeout, stall) {
+            Ok(resend) => {
+                self.counters.block_retries += resend.len() as u64;
+                for (peer, height) in resend {
+                    self.send(peer, &Message::GetBlock { height });
+                }
+                self.request_blocks(now);
+            }
+            Err(reason) => self.fail_sync(now, reason),
+        }
+    }
+
+    fn fail_sync(&mut self, now: Instant, reason: String) {
+        tracing::warn!(%reason, "sync failed");
+        self.counters.sync_failures += 1;
+        self.sync = None;
+        self.emit(Event::SyncFailed { reason });
+        self.try_next_group(now);
+    }
+
+    /// Replaces our chain from `fork` with the fetched, checked `branch`.
+    fn adopt(&mut self, now: Instant, mut fork: u64, mut branch: Vec<Block>) {
+        let same = branch
+            .iter()
+            .zip(fork..)
+            .take_while(|(b, h)| self.chain.get(*h) == Some(*b))
+            .count();
+        branch.drain(..same);
+        fork += same as u64;
+        let added = branch.len() as u64;
+        match self.chain.replace_from(fork, branch) {
+            Ok(removed) => {
+                self.sync = None;
+                self.fallbacks.clear();
+                tracing::info!(
+                    fork,
+                    removed,
+                    added,
+                    height = self.chain.len(),
+                    "adopted the agreed chain"
+                );
+                self.outputs.push_back(Output::ChainChanged { from: fork });
+                self.emit(Event::ChainSynced {
+                    fork,
+                    removed,
+                    added,
+                });
+                self.refresh_job();
+            }
+            Err(error) => self.fail_sync(now, error.to_string()),
+        }
+    }
+
+    /// Hands the miners a job for the current tip and words (or stops them).
+    pub(super) fn refresh_job(&mut self) {
+        let job = self.wanted_job();
+        if job != self.job {
+            self.job.clone_from(&job);
+            self.outputs.push_back(Output::MinerJob(job));
+        }
+    }
+
+    fn wanted_job(&self) -> Option<Job> {
+        if !self.mining {
+            return None;
+        }
+        let height = self.chain.len();
+        let mut messages = self.words.next_messages(height, &self.config.name);
+        if self.chain.is_empty() {
+            // A new network's first miner makes the genesis block; a joining one waits
+            // until its join round showed there is no chain to fetch.
+            if !self.joined || self.sync.is_some() {
+                return None;
+            }
+            if messages.is_empty() {
+                messages.push(GENESIS_WORD.to_owned());
+            }
+        }
+        if messages.is_empty() {
+            return None;
+        }
+        Some(Job {
+            height,
+            prev_hash: self.chain.tip().map(|b| b.hash.clone()),
+            mined_by: self.config.name.clone(),
+            messages,
+            difficulty: self.config.difficulty,
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! Every number the peer runs by, with the defaults of PROTOCOL.md §7, so tests can
+//! run a minute of protocol in milliseconds.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Resolves a host name from a FLOOD to an address (the engine supplies DNS; the
+/// node itself does no I/O and knows only IP literals and `localhost`).
+pub type Resolver = Arc<dyn Fn(&str, u16) -> Option<SocketAddr> + Send + Sync>;
+
+/// The peer's settings.
+#[derive(Clone)]
+pub struct Config {
+    /// Name sent in FLOOD / FLOOD-REPLY and used as `minedBy` (≤ 20 characters).
+    pub name: String,
+    /// Host we advertise in FLOOD and FLOOD-REPLY (an IPv4 literal).
+    pub host: String,
+    /// Our UDP port.
+    pub port: u16,
+    /// The well-known peer we join through; `None` when we start a new network.
+    pub well_known: Option<SocketAddr>,
+    /// Required trailing hex zeros.
+    pub difficulty: u32,
+    /// Whether to mine from the start.
+    pub mining: bool,
+    /// Re-FLOOD period.
+    pub flood_interval: Duration,
+    /// A peer silent this long is dropped.
+    pub peer_timeout: Duration,
+    /// Period of consensus rounds (once `min_peers` are known).
+    pub consensus_interval: Duration,
+    /// Peers needed before periodic consensus runs.
+    pub min_peers: usize,
+    /// Period of the self-fed random words.
+    pub word_interval: Duration,
+    /// Delay before the first self-fed words and the join round.
+    pub startup_delay: Duration,
+    /// How long a consensus round waits for STATS replies (resend at half of it).
+    pub stats_wait: Duration,
+    /// How long a GET_BLOCK may go unanswered before it is sent again.
+    pub block_timeout: Duration,
+    /// Give up a sync when no block arrives for this long.
+    pub sync_stall: Duration,
+    /// GET_BLOCKs in flight per source peer during a sync.
+    pub window_per_peer: usize,
+    /// Most peers we keep.
+    pub max_peers: usize,
+    /// Most FLOOD ids remembered for de-duplication.
+    pub max_seen_ids: usize,
+    /// Most words waiting for the miner.
+    pub max_pending_words: usize,
+    /// Messages per second one source may send us (burst: twice that).
+    pub rate_per_source: u32,
+    /// Most blocks one sync may download.
+    pub max_sync_blocks: u64,
+    /// Seed of the node's random numbers (FLOOD ids, words).
+    pub seed: u64,
+    /// DNS for host names in FLOODs.
+    pub resolver: Option<Resolver>,
+}
+
+impl Config {
+    /// The defaults of PROTOCOL.md §7 for a peer named `name` on `host:port`.
+    pub fn new(name: impl Into<String>, host: impl Into<String>, port: u16) -> Self {
+        Self {
+            name: name.into(),
+            host: host.into(),
+            port,
+            well_known: None,
+            difficulty: 8,
+            mining: false,
+            flood_interval: Duration::from_secs(30),
+            peer_timeout: Duration::from_secs(60),
+            consensus_interval: Duration::from_secs(60),
+            min_peers: 3,
+            word_interval: Duration::from_secs(3600),
+            startup_delay: Duration::from_secs(2),
+            stats_wait: Duration::from_millis(1500),
+            block_timeout: Duration::from_millis(500),
+            sync_stall: Duration::from_secs(10),
+            window_per_peer: 64,
+            max_peers: 1024,
+            max_seen_ids: 8192,
+            max_pending_words: 1000,
+            rate_per_source: 1000,
+            max_sync_blocks: 2_000_000,
+            seed: 0,
+            resolver: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("name", &self.name)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("well_known", &self.well_known)
+            .field("difficulty", &self.difficulty)
+            .field("mining", &self.mining)
+            .finish_non_exhaustive()
+    }
+}

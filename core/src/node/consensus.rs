@@ -1,0 +1,199 @@
+//! A consensus round: STATS to every peer, one resend to the silent ones, then the
+//! replies grouped by (height, hash) and ranked — most peers first, ties to the
+//! greater height (PROTOCOL.md §6, §8 #1 and #3).
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// Peers that report the same chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// Number of blocks.
+    pub height: u64,
+    /// Tip hash.
+    pub hash: String,
+    /// Who reported it.
+    pub peers: Vec<SocketAddr>,
+}
+
+/// Why a round started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Trigger {
+    /// The consensus interval passed with enough peers.
+    Timer,
+    /// We just joined a network.
+    Join,
+    /// A peer sent CONSENSUS.
+    Request,
+    /// The user asked for it.
+    Manual,
+}
+
+/// What a finished round decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Decision {
+    /// No usable reply came back.
+    NoReplies,
+    /// The chosen chain is ours.
+    InSync,
+    /// The chosen chain is a prefix of ours: we are ahead (we just mined, say).
+    Ahead,
+    /// We fetch the chosen chain.
+    Sync {
+        /// Its length.
+        height: u64,
+        /// Its tip.
+        hash: String,
+    },
+}
+
+/// A round in progress.
+#[derive(Debug)]
+pub struct Round {
+    /// Why it started.
+    pub trigger: Trigger,
+    /// When it started.
+    pub started: Instant,
+    /// When STATS last went to each peer asked.
+    pub asked: BTreeMap<SocketAddr, Instant>,
+    /// The replies so far.
+    pub replies: BTreeMap<SocketAddr, (u64, Option<String>)>,
+    /// Whether the silent peers were asked again.
+    pub resent: bool,
+}
+
+impl Round {
+    /// Whether every peer asked has answered.
+    pub fn complete(&self) -> bool {
+        self.asked.keys().all(|a| self.replies.contains_key(a))
+    }
+
+    /// The peers that have not answered yet.
+    pub fn silent(&self) -> Vec<SocketAddr> {
+        self.asked
+            .keys()
+            .filter(|a| !self.replies.contains_key(a))
+            .copied()
+            .collect()
+    }
+}
+
+/// What the last round saw and did, for the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RoundSummary {
+    /// Why it ran.
+    pub trigger: Trigger,
+    /// Peers asked.
+    pub asked: usize,
+    /// Peers that answered.
+    pub replied: usize,
+    /// The chains reported, best first.
+    pub groups: Vec<Group>,
+    /// What it decided.
+    pub decision: Decision,
+}
+
+/// Groups STATS replies by (height, hash), best first: most peers, then the greater
+/// height, then the hash (for determinism). Empty chains (height 0 or no hash) are
+/// left out. A lone reply `(h, x)` that matches no other group is read as a top index
+/// — the same chain as `(h + 1, x)` — when such a group exists.
+pub fn rank_replies(replies: &BTreeMap<SocketAddr, (u64, Option<String>)>) -> Vec<Group> {
+    let mut groups: BTreeMap<(u64, String), Vec<SocketAddr>> = BTreeMap::new();
+    for (addr, (height, hash)) in replies {
+        if let Some(hash) = hash.as_ref().filter(|_| *height > 0) {
+            groups
+                .entry((*height, hash.clone()))
+                .or_default()
+                .push(*addr);
+        }
+    }
+    let lone: Vec<(u64, String)> = groups
+        .iter()
+        .filter(|(_, peers)| peers.len() == 1)
+        .map(|(key, _)| key.clone())
+        .collect();
+    for (height, hash) in lone {
+        let count_index_key = (height + 1, hash.clone());
+        if groups.contains_key(&count_index_key)
+            && let Some(peers) = groups.remove(&(height, hash))
+        {
+            groups.entry(count_index_key).or_default().extend(peers);
+        }
+    }
+    let mut ranked: Vec<Group> = groups
+        .into_iter()
+        .map(|((height, hash), peers)| Group {
+            height,
+            hash,
+            peers,
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.peers
+            .len()
+            .cmp(&a.peers.len())
+            .then(b.height.cmp(&a.height))
+            .then(a.hash.cmp(&b.hash))
+    });
+    ranked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replies(list: &[(u16, u64, Option<&str>)]) -> BTreeMap<SocketAddr, (u64, Option<String>)> {
+        list.iter()
+            .map(|(port, h, hash)| {
+                (
+                    SocketAddr::from(([127, 0, 0, 1], *port)),
+                    (*h, hash.map(String::from)),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn majority_wins_over_a_longer_minority() {
+        let ranked = rank_replies(&replies(&[
+            (1, 5, Some("a")),
+            (2, 5, Some("a")),
+            (3, 9, Some("b")),
+        ]));
+        assert_eq!(
+            (
+                ranked[0].height,
+                ranked[0].hash.as_str(),
+                ranked[0].peers.len()
+            ),
+            (5, "a", 2)
+        );
+        assert_eq!(ranked[1].height, 9);
+    }
+
+    #[test]
+    fn ties_go_to_the_greater_height() {
+        let ranked = rank_replies(&replies(&[(1, 5, Some("a")), (2, 6, Some("b"))]));
+        assert_eq!(ranked[0].height, 6);
+    }
+
+    #[test]
+    fn empty_chains_are_ignored() {
+        let ranked = rank_replies(&replies(&[(1, 0, None), (2, 0, Some("x")), (3, 4, None)]));
+        assert!(ranked.is_empty());
+    }
+
+    #[test]
+    fn a_lone_top_index_reply_joins_its_chain() {
+        let ranked = rank_replies(&replies(&[
+            (1, 7, Some("t")),
+            (2, 7, Some("t")),
+            (3, 6, Some("t")),
+            (4, 9, Some("z")),
+        ]));
+        assert_eq!(ranked.len(), 2);
+        assert_eq!((ranked[0].height, ranked[0].peers.len()), (7, 3));
+    }
+}

@@ -1,0 +1,189 @@
+//! Answers to each message type: STATS and GET_BLOCK are answered at once to the UDP
+//! source; FLOODs are replied to, forwarded once per id and remembered; ANNOUNCEd
+//! blocks are appended or trigger a sync.
+
+use super::peers::{Learned, Upsert};
+use super::{Event, Node};
+use crate::chain::Block;
+use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+impl Node {
+    pub(super) fn on_datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
+        self.counters.datagrams_in += 1;
+        self.counters.bytes_in += bytes.len() as u64;
+        let message = match decode(bytes) {
+            Ok(message) => message,
+            Err(error) => {
+                self.counters.malformed += 1;
+                tracing::debug!(%from, %error, "ignored a malformed datagram");
+                return;
+            }
+        };
+        // Replies to our own requests arrive in bursts during a sync; everything else
+        // is limited per source so that one storm cannot starve other peers.
+        let solicited = matches!(message, Message::GetBlockReply(_) | Message::StatsReply(_));
+        if !solicited && !self.limiter.allow(from, now) {
+            return;
+        }
+        self.peers.touch(from, now);
+        self.peers.record_in(from, message.kind(), bytes.len());
+        match message {
+            Message::Flood(flood) => self.on_flood(now, from, flood, bytes),
+            Message::FloodReply(reply) => self.on_flood_reply(now, reply),
+            Message::Stats => {
+                let reply = StatsReply {
+                    height: self.chain.len(),
+                    hash: self.chain.tip().map(|b| b.hash.clone()),
+                };
+                self.send(from, &Message::StatsReply(reply));
+            }
+            Message::StatsReply(reply) => self.on_stats_reply(now, from, reply),
+            Message::GetBlock { height } => {
+                let reply = match self.chain.get(height) {
+                    Some(block) => {
+                        self.counters.blocks_served += 1;
+                        BlockReply::Block(block.clone())
+                    }
+                    None => {
+                        self.counters.missing_served += 1;
+                        BlockReply::Missing
+                    }
+                };
+                self.send(from, &Message::GetBlockReply(reply));
+            }
+            Message::GetBlockReply(BlockReply::Block(block)) => {
+                self.on_block_reply(now, from, block)
+            }
+            Message::GetBlockReply(BlockReply::Missing) => self.counters.missing_received += 1,
+            Message::Announce(block) => self.on_announce(now, from, block),
+            Message::NewWord { word } => {
+                if let Err(reason) = self.words.push(word) {
+                    tracing::debug!(%reason, "refused a word");
+                }
+                self.refresh_job();
+            }
+            Message::Consensus => self.start_round(now, super::Trigger::Request),
+            Message::Unknown { .. } => self.counters.unknown += 1,
+        }
+    }
+
+    /// FLOOD: reply to its originator, forward it once per id, remember the originator.
+    fn on_flood(&mut self, now: Instant, from: SocketAddr, flood: Flood, raw: &[u8]) {
+        let origin = self.resolve(&flood.host, flood.port);
+        if !self.seen.insert(&flood.id) {
+            self.counters.duplicate_floods += 1;
+            if let Some(origin) = origin {
+                self.peers.touch(origin, now);
+            }
+            return;
+        }
+        let Some(origin) = origin.filter(|o| *o != self.me) else {
+            return;
+        };
+        if self.reply_limiter.allow(origin, now) {
+            let reply = FloodReply {
+                host: self.config.host.clone(),
+                port: self.config.port,
+                name: self.config.name.clone(),
+            };
+            self.send(origin, &Message::FloodReply(reply));
+        }
+        if raw.len() <= MAX_SEND {
+            for peer in self.peers.addrs() {
+                if peer != origin && peer != from {
+                    self.counters.floods_forwarded += 1;
+                    self.send_raw(peer, "FLOOD", raw.to_vec());
+                }
+            }
+        }
+        let learned = if from == origin {
+            Learned::Flood
+        } else {
+            Learned::ForwardedBy(from)
+        };
+        self.add_peer(origin, &flood.name, learned, now);
+        if from != origin {
+            self.peers.add_link(from, origin);
+        }
+    }
+
+    fn on_flood_reply(&mut self, now: Instant, reply: FloodReply) {
+        if let Some(addr) = self
+            .resolve(&reply.host, reply.port)
+            .filter(|a| *a != self.me)
+        {
+            self.add_peer(addr, &reply.name, Learned::FloodReply, now);
+        }
+    }
+
+    pub(super) fn add_peer(
+        &mut self,
+        addr: SocketAddr,
+        name: &str,
+        learned: Learned,
+        now: Instant,
+    ) {
+        if self.peers.upsert(addr, name, learned, now) == Upsert::New {
+            tracing::info!(%addr, name, "peer joined");
+            self.emit(Event::PeerJoined {
+                addr,
+                name: name.to_owned(),
+            });
+        }
+    }
+
+    /// ANNOUNCE: append a block that extends our tip; a block above it means we are behind.
+    fn on_announce(&mut self, now: Instant, from: SocketAddr, block: Block) {
+        let height = block.height;
+        if height == self.chain.len() {
+            match self.chain.append(block) {
+                Ok(()) => self.block_added(false),
+                Err(error) => {
+                    self.counters.invalid_blocks += 1;
+                    tracing::debug!(%from, height, %error, "rejected an announced block");
+                }
+            }
+        } else if height > self.chain.len() {
+            if self.sync.is_none() && self.round.is_none() {
+                self.start_sync(now, height + 1, block.hash, vec![from]);
+            }
+        } else {
+            self.counters.announces_ignored += 1;
+        }
+    }
+
+    /// A block our miner found: append, persist and announce it, unless the tip moved.
+    pub(super) fn on_mined(&mut self, _now: Instant, block: Block) {
+        if let Err(error) = self.chain.append(block.clone()) {
+            self.counters.stale_blocks += 1;
+            tracing::debug!(%error, "discarded a mined block: the tip moved");
+            self.refresh_job();
+            return;
+        }
+        self.blocks_mined += 1;
+        self.words.remove_mined(&block.messages);
+        let announce = Message::Announce(block);
+        for peer in self.peers.addrs() {
+            self.send(peer, &announce);
+        }
+        self.block_added(true);
+    }
+
+    /// Reports the new tip block and refreshes the miner's job.
+    fn block_added(&mut self, ours: bool) {
+        if let Some(tip) = self.chain.tip() {
+            let event = Event::BlockAdded {
+                height: tip.height,
+                hash: tip.hash.clone(),
+                mined_by: tip.mined_by.clone(),
+                ours,
+            };
+            self.outputs
+                .push_back(super::Output::ChainChanged { from: tip.height });
+            self.emit(event);
+        }
+        self.refresh_job();
+    }
+}

@@ -1,0 +1,309 @@
+//! The sans-IO peer: a state machine with no sockets, threads or clock inside. It
+//! takes datagrams, commands and found blocks with the time they happened, and emits
+//! datagrams to send, jobs for the miners and events — deterministically.
+//!
+//! Where things happen: `inbound.rs` answers each message type (a FLOOD is handled in
+//! `Node::on_flood`), `timers.rs` runs the periodic work, `agreement.rs` decides
+//! consensus rounds and adopts fetched chains, `sync.rs` fetches them.
+
+mod agreement;
+mod config;
+mod consensus;
+mod inbound;
+mod limits;
+mod peers;
+mod pending;
+mod snapshot;
+mod sync;
+mod timers;
+mod words;
+
+pub use config::{Config, Resolver};
+pub use consensus::{Decision, Group, RoundSummary, Trigger};
+pub use peers::{Learned, Traffic};
+pub use pending::WordRefused;
+pub use snapshot::{ConsensusView, Counters, JobView, PeerView, Snapshot, SyncView};
+
+use crate::chain::{Block, Chain};
+use crate::miner::Job;
+use crate::protocol::{MAX_SEND, Message};
+use consensus::Round;
+use limits::{RateLimiter, SeenIds};
+use peers::PeerTable;
+use pending::PendingWords;
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Instant;
+use sync::Sync;
+
+/// Something that happened to the node.
+#[derive(Debug)]
+pub enum Input {
+    /// A datagram arrived.
+    Datagram {
+        /// Its UDP source.
+        from: SocketAddr,
+        /// Its payload.
+        bytes: Vec<u8>,
+    },
+    /// The user (window, command line) asks for something.
+    Command(Command),
+    /// A miner found a block for the current job.
+    Mined(Block),
+}
+
+/// What the user can ask of the node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Start or stop handing out mining jobs.
+    SetMining(bool),
+    /// Add a peer by address (it gets FLOODed at once).
+    AddPeer(SocketAddr),
+    /// FLOOD all peers now.
+    FloodNow,
+    /// Run a consensus round now.
+    ConsensusNow,
+    /// Queue words for the next block.
+    AddWords(Vec<String>),
+}
+
+/// Something the node wants done.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Output {
+    /// Send a datagram (≤ 1024 bytes).
+    Send {
+        /// Destination.
+        to: SocketAddr,
+        /// Payload.
+        bytes: Vec<u8>,
+    },
+    /// Mine this job from now on (`None`: stop).
+    MinerJob(Option<Job>),
+    /// Blocks at `from` and above changed (appended or replaced): persist them.
+    ChainChanged {
+        /// The lowest changed height.
+        from: u64,
+    },
+    /// Something worth telling the user.
+    Event(Event),
+}
+
+/// What the user sees happen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A new peer is known.
+    PeerJoined {
+        /// Its address.
+        addr: SocketAddr,
+        /// Its name.
+        name: String,
+    },
+    /// A peer was silent too long and was dropped.
+    PeerLeft {
+        /// Its address.
+        addr: SocketAddr,
+    },
+    /// A block was appended on top of our chain.
+    BlockAdded {
+        /// Its height.
+        height: u64,
+        /// Its hash.
+        hash: String,
+        /// Its miner.
+        mined_by: String,
+        /// Whether our miner found it.
+        ours: bool,
+    },
+    /// A fetched chain was adopted from `fork` up (a reorganisation when `removed` > 0).
+    ChainSynced {
+        /// The fork point.
+        fork: u64,
+        /// Our blocks removed.
+        removed: u64,
+        /// Blocks added.
+        added: u64,
+    },
+    /// A consensus round finished.
+    ConsensusFinished(RoundSummary),
+    /// We started fetching a chain.
+    SyncStarted {
+        /// Its length.
+        height: u64,
+        /// Its tip.
+        hash: String,
+        /// Peers we fetch from.
+        sources: usize,
+    },
+    /// A sync gave up.
+    SyncFailed {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The peer state machine.
+pub struct Node {
+    config: Config,
+    me: SocketAddr,
+    chain: Chain,
+    peers: PeerTable,
+    seen: SeenIds,
+    limiter: RateLimiter,
+    reply_limiter: RateLimiter,
+    words: PendingWords,
+    mining: bool,
+    job: Option<Job>,
+    blocks_mined: u64,
+    round: Option<Round>,
+    last_round: Option<(Instant, RoundSummary)>,
+    sync: Option<Sync>,
+    fallbacks: Vec<Group>,
+    /// Whether the join round has finished (a joining miner waits for it before
+    /// mining a genesis block of its own).
+    joined: bool,
+    rng: fastrand::Rng,
+    outputs: VecDeque<Output>,
+    timers: timers::Timers,
+    counters: Counters,
+    started: Instant,
+}
+
+impl Node {
+    /// A node with `chain` (loaded from disk) starting at `now`.
+    pub fn new(config: Config, chain: Chain, now: Instant) -> Self {
+        let me = parse_host(&config.host, config.port)
+            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)));
+        let limits = *chain.limits();
+        let mut node = Self {
+            me,
+            peers: PeerTable::new(config.max_peers),
+            seen: SeenIds::new(config.max_seen_ids),
+            limiter: RateLimiter::new(config.rate_per_source, 4096),
+            reply_limiter: RateLimiter::new(10, 4096),
+            words: PendingWords::new(limits, config.max_pending_words),
+            mining: config.mining,
+            job: None,
+            blocks_mined: 0,
+            round: None,
+            last_round: None,
+            sync: None,
+            fallbacks: Vec::new(),
+            joined: config.well_known.is_none(),
+            rng: fastrand::Rng::with_seed(config.seed),
+            outputs: VecDeque::new(),
+            timers: timers::Timers::new(&config, now),
+            counters: Counters::default(),
+            started: now,
+            chain,
+            config,
+        };
+        if let Some(well_known) = node.config.well_known {
+            node.peers.upsert(well_known, "", Learned::WellKnown, now);
+        }
+        node.refresh_job();
+        node
+    }
+
+    /// The chain as it stands.
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// The address we advertise.
+    pub fn address(&self) -> SocketAddr {
+        self.me
+    }
+
+    /// The next output, if any.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// Handles one input at `now`.
+    pub fn handle_input(&mut self, now: Instant, input: Input) {
+        match input {
+            Input::Datagram { from, bytes } => self.on_datagram(now, from, &bytes),
+            Input::Command(command) => self.on_command(now, command),
+            Input::Mined(block) => self.on_mined(now, block),
+        }
+    }
+
+    fn on_command(&mut self, now: Instant, command: Command) {
+        match command {
+            Command::SetMining(on) => {
+                self.mining = on;
+                self.refresh_job();
+            }
+            Command::AddPeer(addr) => {
+                if addr != self.me
+                    && self.peers.upsert(addr, "", Learned::Manual, now) == peers::Upsert::New
+                {
+                    self.emit(Event::PeerJoined {
+                        addr,
+                        name: String::new(),
+                    });
+                }
+                let flood = self.new_flood();
+                self.send(addr, &flood);
+            }
+            Command::FloodNow => self.flood_all(now),
+            Command::ConsensusNow => self.start_round(now, Trigger::Manual),
+            Command::AddWords(words) => {
+                for word in words {
+                    if let Err(reason) = self.words.push(word) {
+                        tracing::debug!(%reason, "refused a word");
+                    }
+                }
+                self.refresh_job();
+            }
+        }
+    }
+
+    /// Encodes and queues `message` for `to`, counting it; never sends over 1024 bytes.
+    fn send(&mut self, to: SocketAddr, message: &Message) {
+        let bytes = message.encode();
+        self.send_raw(to, message.kind(), bytes);
+    }
+
+    fn send_raw(&mut self, to: SocketAddr, kind: &'static str, bytes: Vec<u8>) {
+        if bytes.len() > MAX_SEND {
+            self.counters.oversized_dropped += 1;
+            return;
+        }
+        self.counters.datagrams_out += 1;
+        self.counters.bytes_out += bytes.len() as u64;
+        self.peers.record_out(to, kind, bytes.len());
+        self.outputs.push_back(Output::Send { to, bytes });
+    }
+
+    fn emit(&mut self, event: Event) {
+        self.outputs.push_back(Output::Event(event));
+    }
+
+    /// Resolves a host from a FLOOD: IP literals and `localhost` here, names through
+    /// the configured resolver. Addresses we must never send to are refused.
+    fn resolve(&self, host: &str, port: u16) -> Option<SocketAddr> {
+        let addr = parse_host(host, port)
+            .or_else(|| self.config.resolver.as_ref().and_then(|r| r(host, port)))?;
+        sendable(addr).then_some(addr)
+    }
+}
+
+/// An IP literal or `localhost` with a port.
+fn parse_host(host: &str, port: u16) -> Option<SocketAddr> {
+    if host.eq_ignore_ascii_case("localhost") {
+        return Some(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
+    }
+    host.parse::<IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, port))
+}
+
+/// Whether we may send to `addr`: a real unicast address and port.
+fn sendable(addr: SocketAddr) -> bool {
+    let ip = addr.ip();
+    let broadcast = matches!(ip, IpAddr::V4(v4) if v4.is_broadcast());
+    addr.port() != 0 && !ip.is_unspecified() && !ip.is_multicast() && !broadcast
+}

@@ -1,0 +1,273 @@
+//! The peer table: who we know, how we learned of them, when we last heard from
+//! them, what they report, and the traffic we exchanged — bounded in size.
+
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// How a peer came to be known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Learned {
+    /// It is the well-known peer we joined through.
+    WellKnown,
+    /// It FLOODed us itself.
+    Flood,
+    /// Its FLOOD was forwarded to us by this peer.
+    ForwardedBy(SocketAddr),
+    /// It answered our FLOOD.
+    FloodReply,
+    /// Someone added it by hand.
+    Manual,
+}
+
+/// Messages and bytes of one message type, each way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Traffic {
+    /// Datagrams received.
+    pub msgs_in: u64,
+    /// Bytes received.
+    pub bytes_in: u64,
+    /// Datagrams sent.
+    pub msgs_out: u64,
+    /// Bytes sent.
+    pub bytes_out: u64,
+}
+
+/// What we know of one peer.
+#[derive(Clone, Debug)]
+pub struct Peer {
+    /// Its name from FLOOD / FLOOD-REPLY.
+    pub name: String,
+    /// How we learned of it.
+    pub learned: Learned,
+    /// When we first heard of it.
+    pub first_seen: Instant,
+    /// When we last heard from it.
+    pub last_seen: Instant,
+    /// Round-trip time of its last STATS.
+    pub rtt: Option<Duration>,
+    /// Its last STATS_REPLY: height and tip hash.
+    pub reported: Option<(u64, Option<String>)>,
+    /// Traffic by message type.
+    pub traffic: BTreeMap<&'static str, Traffic>,
+}
+
+/// The outcome of offering a peer to the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upsert {
+    /// A new peer.
+    New,
+    /// A known peer, refreshed.
+    Refreshed,
+    /// The table is full.
+    Refused,
+}
+
+/// All known peers, ordered by address so that everything fed from it is deterministic.
+#[derive(Debug)]
+pub struct PeerTable {
+    peers: BTreeMap<SocketAddr, Peer>,
+    links: BTreeSet<(SocketAddr, SocketAddr)>,
+    max: usize,
+    refused: u64,
+}
+
+impl PeerTable {
+    /// An empty table of at most `max` peers.
+    pub fn new(max: usize) -> Self {
+        Self {
+            peers: BTreeMap::new(),
+            links: BTreeSet::new(),
+            max,
+            refused: 0,
+        }
+    }
+
+    /// Adds `addr` or refreshes it; a better-informed name replaces an empty one.
+    pub fn upsert(
+        &mut self,
+        addr: SocketAddr,
+        name: &str,
+        learned: Learned,
+        now: Instant,
+    ) -> Upsert {
+        if let Some(peer) = self.peers.get_mut(&addr) {
+            peer.last_seen = now;
+            if !name.is_empty() {
+                name.clone_into(&mut peer.name);
+            }
+            return Upsert::Refreshed;
+        }
+        if self.peers.len() >= self.max {
+            self.refused += 1;
+            return Upsert::Refused;
+        }
+        let peer = Peer {
+            name: name.to_owned(),
+            learned,
+            first_seen: now,
+            last_seen: now,
+            rtt: None,
+            reported: None,
+            traffic: BTreeMap::new(),
+        };
+        self.peers.insert(addr, peer);
+        Upsert::New
+    }
+
+    /// Marks a known peer as heard from now; unknown addresses stay unknown.
+    pub fn touch(&mut self, addr: SocketAddr, now: Instant) {
+        if let Some(peer) = self.peers.get_mut(&addr) {
+            peer.last_seen = now;
+        }
+    }
+
+    /// Counts a datagram received from `addr`.
+    pub fn record_in(&mut self, addr: SocketAddr, kind: &'static str, bytes: usize) {
+        if let Some(peer) = self.peers.get_mut(&addr) {
+            let t = peer.traffic.entry(kind).or_default();
+            t.msgs_in += 1;
+            t.bytes_in += bytes as u64;
+        }
+    }
+
+    /// Counts a datagram sent to `addr`.
+    pub fn record_out(&mut self, addr: SocketAddr, kind: &'static str, bytes: usize) {
+        if let Some(peer) = self.peers.get_mut(&addr) {
+            let t = peer.traffic.entry(kind).or_default();
+            t.msgs_out += 1;
+            t.bytes_out += bytes as u64;
+        }
+    }
+
+    /// Stores a STATS_REPLY and its round-trip time.
+    pub fn set_reported(
+        &mut self,
+        addr: SocketAddr,
+        height: u64,
+        hash: Option<String>,
+        rtt: Option<Duration>,
+    ) {
+        if let Some(peer) = self.peers.get_mut(&addr) {
+            peer.reported = Some((height, hash));
+            if rtt.is_some() {
+                peer.rtt = rtt;
+            }
+        }
+    }
+
+    /// Remembers that `forwarder` forwarded a FLOOD of `origin` (an edge of the peer graph).
+    pub fn add_link(&mut self, forwarder: SocketAddr, origin: SocketAddr) {
+        if self.peers.contains_key(&forwarder)
+            && self.peers.contains_key(&origin)
+            && self.links.len() < self.max * 8
+        {
+            self.links.insert((forwarder, origin));
+        }
+    }
+
+    /// Drops peers silent for longer than `timeout`; returns them.
+    pub fn expire(&mut self, now: Instant, timeout: Duration) -> Vec<SocketAddr> {
+        let gone: Vec<SocketAddr> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| now.saturating_duration_since(p.last_seen) >= timeout)
+            .map(|(a, _)| *a)
+            .collect();
+        for addr in &gone {
+            self.peers.remove(addr);
+        }
+        if !gone.is_empty() {
+            self.links
+                .retain(|(a, b)| self.peers.contains_key(a) && self.peers.contains_key(b));
+        }
+        gone
+    }
+
+    /// When the next peer would expire.
+    pub fn next_expiry(&self, timeout: Duration) -> Option<Instant> {
+        self.peers.values().map(|p| p.last_seen + timeout).min()
+    }
+
+    /// The peer at `addr`.
+    #[cfg(test)]
+    fn get(&self, addr: &SocketAddr) -> Option<&Peer> {
+        self.peers.get(addr)
+    }
+
+    /// All peers, by address.
+    pub fn iter(&self) -> impl Iterator<Item = (&SocketAddr, &Peer)> {
+        self.peers.iter()
+    }
+
+    /// All addresses, in order.
+    pub fn addrs(&self) -> Vec<SocketAddr> {
+        self.peers.keys().copied().collect()
+    }
+
+    /// The known edges of the peer graph.
+    pub fn links(&self) -> impl Iterator<Item = &(SocketAddr, SocketAddr)> {
+        self.links.iter()
+    }
+
+    /// Number of peers.
+    pub fn len(&self) -> usize {
+        self.peers.len()
+    }
+
+    /// Whether no peer is known.
+    pub fn is_empty(&self) -> bool {
+        self.peers.is_empty()
+    }
+
+    /// Peers refused because the table was full.
+    pub fn refused(&self) -> u64 {
+        self.refused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    #[test]
+    fn full_table_refuses_and_counts() {
+        let now = Instant::now();
+        let mut table = PeerTable::new(2);
+        assert_eq!(table.upsert(addr(1), "a", Learned::Flood, now), Upsert::New);
+        assert_eq!(table.upsert(addr(2), "b", Learned::Flood, now), Upsert::New);
+        assert_eq!(
+            table.upsert(addr(3), "c", Learned::Flood, now),
+            Upsert::Refused
+        );
+        assert_eq!(
+            table.upsert(addr(1), "", Learned::Flood, now),
+            Upsert::Refreshed
+        );
+        assert_eq!(table.get(&addr(1)).unwrap().name, "a");
+        assert_eq!((table.len(), table.refused()), (2, 1));
+    }
+
+    #[test]
+    fn silent_peers_expire_with_their_links() {
+        let start = Instant::now();
+        let mut table = PeerTable::new(8);
+        table.upsert(addr(1), "a", Learned::Flood, start);
+        table.upsert(addr(2), "b", Learned::ForwardedBy(addr(1)), start);
+        table.add_link(addr(1), addr(2));
+        table.touch(addr(1), start + Duration::from_secs(30));
+        assert_eq!(
+            table.next_expiry(Duration::from_secs(60)),
+            Some(start + Duration::from_secs(60))
+        );
+        let gone = table.expire(start + Duration::from_secs(61), Duration::from_secs(60));
+        assert_eq!(gone, vec![addr(2)]);
+        assert_eq!(table.links().count(), 0);
+        assert_eq!(table.addrs(), vec![addr(1)]);
+    }
+}

@@ -1,0 +1,155 @@
+//! The words waiting to be mined (NEW_WORD and the self-fed words) and how a block's
+//! messages are chosen from them: oldest first, at most 10, and always small enough
+//! that the block fits a 1024-byte datagram.
+
+use crate::chain::{Block, Limits};
+use crate::protocol::MAX_SEND;
+use std::collections::VecDeque;
+use thiserror::Error;
+
+/// Why a word was not queued.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum WordRefused {
+    /// Empty words carry nothing.
+    #[error("empty word")]
+    Empty,
+    /// Longer than a message may be.
+    #[error("word of {0} characters (at most 20)")]
+    TooLong(usize),
+    /// The queue is full.
+    #[error("too many words waiting")]
+    Full,
+}
+
+/// Words waiting for the miner, oldest first, bounded.
+#[derive(Debug)]
+pub struct PendingWords {
+    words: VecDeque<String>,
+    limits: Limits,
+    max: usize,
+    refused: u64,
+}
+
+impl PendingWords {
+    /// An empty queue of at most `max` words, checked against `limits`.
+    pub fn new(limits: Limits, max: usize) -> Self {
+        Self {
+            words: VecDeque::new(),
+            limits,
+            max,
+            refused: 0,
+        }
+    }
+
+    /// Queues `word`.
+    pub fn push(&mut self, word: String) -> Result<(), WordRefused> {
+        let chars = word.chars().count();
+        let verdict = if chars == 0 {
+            Err(WordRefused::Empty)
+        } else if chars > self.limits.max_message_chars {
+            Err(WordRefused::TooLong(chars))
+        } else if self.words.len() >= self.max {
+            Err(WordRefused::Full)
+        } else {
+            Ok(())
+        };
+        match verdict {
+            Ok(()) => self.words.push_back(word),
+            Err(_) => self.refused += 1,
+        }
+        verdict
+    }
+
+    /// The messages of the next block at `height` by `mined_by`: the oldest words, at
+    /// most 10, as many as fit a datagram with the longest nonce we send.
+    pub fn next_messages(&self, height: u64, mined_by: &str) -> Vec<String> {
+        let mut probe = Block {
+            height,
+            mined_by: mined_by.to_owned(),
+            nonce: "9".repeat(39),
+            messages: Vec::new(),
+            hash: "0".repeat(64),
+        };
+        for word in self.words.iter().take(self.limits.max_messages) {
+            probe.messages.push(word.clone());
+            if probe.reply_datagram_len() > MAX_SEND {
+                probe.messages.pop();
+                break;
+            }
+        }
+        probe.messages
+    }
+
+    /// Takes the words a block carried out of the queue (one occurrence each).
+    pub fn remove_mined(&mut self, messages: &[String]) {
+        for message in messages {
+            if let Some(i) = self.words.iter().position(|w| w == message) {
+                self.words.remove(i);
+            }
+        }
+    }
+
+    /// The queued words, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.words.iter()
+    }
+
+    /// Number of queued words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Words refused so far.
+    pub fn refused(&self) -> u64 {
+        self.refused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_empty_long_and_overflowing_words() {
+        let mut words = PendingWords::new(Limits::new(2), 2);
+        assert_eq!(words.push(String::new()), Err(WordRefused::Empty));
+        assert_eq!(words.push("x".repeat(21)), Err(WordRefused::TooLong(21)));
+        assert_eq!(words.push("ü".repeat(20)), Ok(()));
+        assert_eq!(words.push("b".into()), Ok(()));
+        assert_eq!(words.push("c".into()), Err(WordRefused::Full));
+        assert_eq!((words.len(), words.refused()), (2, 3));
+    }
+
+    #[test]
+    fn takes_the_oldest_ten_and_removes_what_was_mined() {
+        let mut words = PendingWords::new(Limits::new(2), 100);
+        for i in 0..15 {
+            words.push(format!("w{i}")).unwrap();
+        }
+        let messages = words.next_messages(5, "me");
+        assert_eq!(
+            messages,
+            (0..10).map(|i| format!("w{i}")).collect::<Vec<_>>()
+        );
+        words.remove_mined(&messages);
+        assert_eq!(words.iter().next().map(String::as_str), Some("w10"));
+    }
+
+    #[test]
+    fn a_block_of_wide_words_still_fits_a_datagram() {
+        let mut words = PendingWords::new(Limits::new(2), 100);
+        for _ in 0..10 {
+            words.push("\u{1}😀".repeat(10)).unwrap();
+        }
+        let messages = words.next_messages(u64::MAX, &"🦀".repeat(20));
+        assert!(!messages.is_empty() && messages.len() < 10);
+        let block = Block {
+            height: u64::MAX,
+            mined_by: "🦀".repeat(20),
+            nonce: "9".repeat(39),
+            messages,
+            hash: "0".repeat(64),
+        };
+        assert!(block.reply_datagram_len() <= MAX_SEND);
+    }
+}

@@ -1,0 +1,347 @@
+//! Fetching a chosen chain: GET_BLOCK from the tip down, spread over the agreeing
+//! peers with a window of requests in flight, every block checked against the hash
+//! of the block above it (so the agreed tip vouches for all of them), until the
+//! branch links onto our own chain — the fork point.
+//!
+//! Downloading top-down finds the fork point without a separate search: the first
+//! height (from the top) whose block validates on our chain below it is where the
+//! branch attaches. Below our own length, the search widens in doubling steps.
+
+use crate::chain::{Block, Chain, validate_block};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// Re-sends of one GET_BLOCK before the sync gives up.
+const MAX_ATTEMPTS: u32 = 8;
+/// Bad blocks a peer may serve before we stop asking it.
+const MAX_STRIKES: u32 = 2;
+
+/// Where a sync stands after an input.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Still fetching.
+    Continue,
+    /// The branch from `fork` up to the target is fetched and checked.
+    Done {
+        /// The height where the branch attaches to our chain.
+        fork: u64,
+        /// Blocks `fork..target`, in order.
+        branch: Vec<Block>,
+    },
+    /// The sync cannot finish.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Request {
+    source: SocketAddr,
+    sent: Instant,
+    attempts: u32,
+}
+
+/// A chain being fetched.
+#[derive(Debug)]
+pub struct Sync {
+    target_height: u64,
+    target_hash: String,
+    sources: Vec<SocketAddr>,
+    blocks: BTreeMap<u64, (Block, SocketAddr)>,
+    /// Blocks `low..target_height` are fetched and linked.
+    low: u64,
+    /// Requests go no lower than this until the frontier reaches it.
+    floor: u64,
+    step: u64,
+    next: Option<u64>,
+    inflight: BTreeMap<u64, Request>,
+    /// Heights to ask for again first, and the peer not to ask.
+    retry: Vec<(u64, Option<SocketAddr>)>,
+    strikes: BTreeMap<SocketAddr, u32>,
+    top_index_tried: bool,
+    started: Instant,
+    last_progress: Instant,
+    max_blocks: u64,
+}
+
+impl Sync {
+    /// Starts fetching the chain of `height` blocks ending in `hash` from `sources`,
+    /// given that our chain has `our_len` blocks.
+    pub fn new(
+        height: u64,
+        hash: String,
+        sources: Vec<SocketAddr>,
+        our_len: u64,
+        max_blocks: u64,
+        now: Instant,
+    ) -> Self {
+        let top = height.saturating_sub(1);
+        Self {
+            target_height: height,
+            target_hash: hash,
+            sources,
+            blocks: BTreeMap::new(),
+            low: height,
+            floor: our_len.min(top),
+            step: 1,
+            next: height.checked_sub(1),
+            inflight: BTreeMap::new(),
+            retry: Vec::new(),
+            strikes: BTreeMap::new(),
+            top_index_tried: false,
+            started: now,
+            last_progress: now,
+            max_blocks,
+        }
+    }
+
+    /// The target chain's length and tip.
+    pub fn target(&self) -> (u64, &str) {
+        (self.target_height, &self.target_hash)
+    }
+
+    /// Peers we fetch from.
+    pub fn sources(&self) -> &[SocketAddr] {
+        &self.sources
+    }
+
+    /// Blocks fetched and linked so far.
+    pub fn fetched(&self) -> u64 {
+        self.target_height - self.low
+    }
+
+    /// Blocks we expect to fetch (grows if the fork lies deeper than our tip).
+    pub fn needed(&self) -> u64 {
+        self.target_height - self.floor.min(self.low)
+    }
+
+    /// When the sync started.
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// Whether we asked `from` for blocks (replies from others are ignored).
+    pub fn is_source(&self, from: &SocketAddr) -> bool {
+        self.sources.contains(from)
+    }
+
+    /// The GET_BLOCKs to send now: `(peer, height)`, keeping `window` in flight per peer.
+    pub fn requests(&mut self, now: Instant, window: usize) -> Vec<(SocketAddr, u64)> {
+        let mut out = Vec::new();
+        while let Some(&(height, avoid)) = self.retry.last() {
+            let Some(source) = self.least_loaded(window, avoid) else {
+                return out;
+            };
+            self.retry.pop();
+            if self.blocks.contains_key(&height)
+                || (height >= self.low && height != self.target_height)
+            {
+                continue;
+            }
+            self.inflight.insert(
+                height,
+                Request {
+                    source,
+                    sent: now,
+                    attempts: 0,
+                },
+            );
+            out.push((source, height));
+        }
+        while let Some(height) = self.next {
+            if height < self.floor || self.target_height - height > self.max_blocks {
+                break;
+            }
+            let Some(source) = self.least_loaded(window, None) else {
+                break;
+            };
+            self.next = height.checked_sub(1);
+            if height >= self.low
+                || self.blocks.contains_key(&height)
+                || self.inflight.contains_key(&height)
+            {
+                continue;
+            }
+            self.inflight.insert(
+                height,
+                Request {
+                    source,
+                    sent: now,
+                    attempts: 0,
+                },
+            );
+            out.push((source, height));
+        }
+        out
+    }
+
+    fn least_loaded(&self, window: usize, avoid: Option<SocketAddr>) -> Option<SocketAddr> {
+        let load = |s: &SocketAddr| self.inflight.values().filter(|r| r.source == *s).count();
+        let candidates = self
+            .sources
+            .iter()
+            .filter(|s| Some(**s) != avoid || self.sources.len() == 1);
+        candidates
+            .map(|s| (load(s), *s))
+            .filter(|(l, _)| *l < window)
+            .min()
+            .map(|(_, s)| s)
+    }
+
+    /// A block arrived from `from`.
+    pub fn on_block(
+        &mut self,
+        from: SocketAddr,
+        block: Block,
+        chain: &Chain,
+        now: Instant,
+    ) -> Progress {
+        let height = block.height;
+        if self.top_index_tried && height == self.target_height && block.hash == self.target_hash {
+            // The peers reported their top index: the chain has one block more.
+            self.target_height += 1;
+            self.low = self.target_height;
+        }
+        if height >= self.low || self.blocks.contains_key(&height) {
+            return Progress::Continue;
+        }
+        self.inflight.remove(&height);
+        if height + 1 == self.low && self.low == self.target_height {
+            if block.hash != self.target_hash {
+                if !self.top_index_tried {
+                    // Perhaps the group reported its top index: look one block higher.
+                    self.top_index_tried = true;
+                    self.retry.push((self.target_height, None));
+                }
+                self.strike(from);
+                self.retry.push((height, Some(from)));
+                return self.check_sources();
+            }
+            self.low = height;
+            self.last_progress = now;
+        }
+        self.blocks.insert(height, (block, from));
+        self.advance(chain, now)
+    }
+
+    /// Links fetched blocks below the frontier and looks for the fork point.
+    ///
+    /// Invariant: blocks above `low` are fully checked; the hash of the block at `low`
+    /// is vouched for by the block above it (or is the agreed tip), its contents not yet.
+    fn advance(&mut self, chain: &Chain, now: Instant) -> Progress {
+        while self.low < self.target_height {
+            let Some((top, _)) = self.blocks.get(&self.low) else {
+                break;
+            };
+            if self.low <= chain.len() && chain.validate_at(self.low, top).is_ok() {
+                let fork = self.low;
+                let branch = self
+                    .blocks
+                    .split_off(&fork)
+                    .into_values()
+                    .map(|(b, _)| b)
+                    .collect();
+                return Progress::Done { fork, branch };
+            }
+            if self.low == 0 {
+                // Only the genesis block's contents can be wrong here: ask someone else.
+                return self.unlink(0, None);
+            }
+            if self.low == self.floor {
+                self.floor = self.floor.saturating_sub(self.step);
+                self.step = self.step.saturating_mul(2);
+                self.next = self.low.checked_sub(1);
+            }
+            let below = self.low - 1;
+            let Some((candidate, _)) = self.blocks.get(&below) else {
+                break;
+            };
+            if validate_block(top, Some(candidate), chain.limits()).is_err() {
+                return self.unlink(self.low, Some(below));
+            }
+            self.low = below;
+            self.last_progress = now;
+        }
+        Progress::Continue
+    }
+
+    /// Blocks at `upper` and `lower` do not fit together: either the upper one's
+    /// contents or the lower one's hash is forged. Drop both, count a strike against
+    /// each source, and ask other peers for them.
+    fn unlink(&mut self, upper: u64, lower: Option<u64>) -> Progress {
+        for height in std::iter::once(upper).chain(lower) {
+            if let Some((_, source)) = self.blocks.remove(&height) {
+                self.strike(source);
+                self.retry.push((height, Some(source)));
+            }
+        }
+        self.low = upper + 1;
+        self.check_sources()
+    }
+
+    /// Counts a bad block against `source`; two strikes and it is no longer asked.
+    fn strike(&mut self, source: SocketAddr) {
+        let strikes = self.strikes.entry(source).or_default();
+        *strikes += 1;
+        if *strikes >= MAX_STRIKES {
+            self.sources.retain(|s| *s != source);
+        }
+    }
+
+    fn check_sources(&self) -> Progress {
+        if self.sources.is_empty() {
+            Progress::Failed("every peer of the group served blocks that do not validate".into())
+        } else {
+            Progress::Continue
+        }
+    }
+
+    /// Re-sends requests older than `timeout` to another source; fails after too many
+    /// attempts or when nothing arrived for `stall`.
+    pub fn on_timeout(
+        &mut self,
+        now: Instant,
+        timeout: Duration,
+        stall: Duration,
+    ) -> Result<Vec<(SocketAddr, u64)>, String> {
+        if now.saturating_duration_since(self.last_progress) > stall {
+            return Err(format!("no progress for {} s", stall.as_secs()));
+        }
+        let due: Vec<(u64, Request)> = self
+            .inflight
+            .iter()
+            .filter(|(_, r)| now.saturating_duration_since(r.sent) >= timeout)
+            .map(|(h, r)| (*h, *r))
+            .collect();
+        let mut out = Vec::new();
+        for (height, request) in due {
+            if request.attempts >= MAX_ATTEMPTS {
+                return Err(format!(
+                    "block {height} was asked for {MAX_ATTEMPTS} times without an answer"
+                ));
+            }
+            let source = self
+                .least_loaded(usize::MAX, Some(request.source))
+                .unwrap_or(request.source);
+            self.inflight.insert(
+                height,
+                Request {
+                    source,
+                    sent: now,
+                    attempts: request.attempts + 1,
+                },
+            );
+            out.push((source, height));
+        }
+        Ok(out)
+    }
+
+    /// The earliest moment `on_timeout` has work.
+    pub fn next_deadline(&self, timeout: Duration, stall: Duration) -> Instant {
+        let stall_at = self.last_progress + stall;
+        self.inflight
+            .values()
+            .map(|r| r.sent + timeout)
+            .min()
+            .map_or(stall_at, |t| t.min(stall_at))
+    }
+}
