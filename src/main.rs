@@ -1,3 +1,91 @@
-//! Blockpeer: a desktop peer for the classroom FLOOD blockchain network.
+//! Blockpeer: a desktop peer for the classroom FLOOD blockchain network. This file
+//! only parses the command line, sets up logging and hands over to the right mode.
 
-fn main() {}
+mod cli;
+mod headless;
+mod settings;
+mod verify;
+
+use clap::Parser;
+use cli::{Cli, PeerArgs, Tool};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Some(Tool::VerifyChain { file, difficulty }) => verify::verify_chain(&file, difficulty)
+            .map(|valid| {
+                if valid {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }),
+        None => run_peer(&cli.peer),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("blockpeer: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
+    if !args.headless && args.init.is_none() && args.known.is_none() {
+        eprintln!(
+            "blockpeer: the desktop window is not part of this build yet.\n\
+             Start a new network without a window:  blockpeer --headless -i 8001 -p 8999 -m\n\
+             Join one:                             blockpeer --headless -k HOST PORT -p 8002\n\
+             See blockpeer --help for every option."
+        );
+        return Ok(ExitCode::from(2));
+    }
+    if args.cuda {
+        eprintln!(
+            "blockpeer: CUDA mining is not available in this build yet; mining on the CPU instead"
+        );
+    }
+    if let Some(port) = args.init.or(args.web_port) {
+        eprintln!("blockpeer: the web page is not part of this build yet (port {port} noted)");
+    }
+    let config = settings::engine_config(args)?;
+    let (data_dir, name, host, port) = (
+        config.data_dir.clone(),
+        config.node.name.clone(),
+        config.node.host.clone(),
+        args.port,
+    );
+    let engine = blockpeer_core::engine::start(config).map_err(|e| match e {
+        blockpeer_core::engine::StartError::Bind { source, .. }
+            if source.kind() == std::io::ErrorKind::AddrInUse =>
+        {
+            anyhow::anyhow!(
+                "UDP port {port} is in use (another peer?): choose another with -p PORT"
+            )
+        }
+        other => other.into(),
+    })?;
+    let snapshot = engine.snapshot();
+    println!(
+        "blockpeer {name}: UDP {host}:{port}, {} blocks at difficulty {} in {}{}",
+        snapshot.height,
+        snapshot.difficulty,
+        data_dir.display(),
+        if args.mine { ", mining" } else { "" }
+    );
+    headless::run(engine)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,blockpeer=info,blockpeer_core=info")
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -2,6 +2,7 @@
 //! and the threads that drive them. It knows no window, no web server and no tokio.
 
 pub mod chain;
+pub mod engine;
 pub mod miner;
 pub mod node;
 pub mod protocol;

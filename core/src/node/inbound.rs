@@ -31,7 +31,7 @@ impl Node {
         self.peers.record_in(from, message.kind(), bytes.len());
         match message {
             Message::Flood(flood) => self.on_flood(now, from, flood, bytes),
-            Message::FloodReply(reply) => self.on_flood_reply(now, reply),
+            Message::FloodReply(reply) => self.on_flood_reply(now, from, reply),
             Message::Stats => {
                 let reply = StatsReply {
                     height: self.chain.len(),
@@ -109,11 +109,17 @@ impl Node {
         }
     }
 
-    fn on_flood_reply(&mut self, now: Instant, reply: FloodReply) {
-        if let Some(addr) = self
-            .resolve(&reply.host, reply.port)
-            .filter(|a| *a != self.me)
-        {
+    /// FLOOD-REPLY: the replier is a peer. A reply that names a loopback host but came
+    /// from another machine is read as coming from that machine's address.
+    fn on_flood_reply(&mut self, now: Instant, from: SocketAddr, reply: FloodReply) {
+        let addr = self.resolve(&reply.host, reply.port).map(|a| {
+            if a.ip().is_loopback() && !from.ip().is_loopback() {
+                SocketAddr::new(from.ip(), a.port())
+            } else {
+                a
+            }
+        });
+        if let Some(addr) = addr.filter(|a| *a != self.me) {
             self.add_peer(addr, &reply.name, Learned::FloodReply, now);
         }
     }
@@ -126,7 +132,7 @@ impl Node {
         now: Instant,
     ) {
         if self.peers.upsert(addr, name, learned, now) == Upsert::New {
-            tracing::info!(%addr, name, "peer joined");
+            tracing::debug!(%addr, name, "peer joined");
             self.emit(Event::PeerJoined {
                 addr,
                 name: name.to_owned(),

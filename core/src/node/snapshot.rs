@@ -24,6 +24,8 @@ pub struct Counters {
     pub malformed: u64,
     /// Messages of unknown type (or `{}`).
     pub unknown: u64,
+    /// Datagrams dropped because the engine was too far behind (set by the engine).
+    pub datagrams_dropped: u64,
     /// Messages dropped by the per-source rate limit.
     pub rate_limited: u64,
     /// Datagrams not sent because they exceeded 1024 bytes.
@@ -120,6 +122,19 @@ pub struct SyncView {
     pub elapsed_secs: f64,
 }
 
+/// The miners as the engine measures them (the node itself leaves these at zero).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MinerStats {
+    /// Hashes per second over the last few seconds.
+    pub hashrate: f64,
+    /// Worker threads.
+    pub threads: usize,
+    /// Search path ("sha-ni", "portable").
+    pub backend: String,
+    /// Nonces hashed since start.
+    pub total_hashes: u64,
+}
+
 /// The node at one moment.
 #[derive(Clone, Debug, Serialize)]
 pub struct Snapshot {
@@ -150,6 +165,8 @@ pub struct Snapshot {
     pub pending_count: usize,
     /// Blocks our miner added.
     pub blocks_mined: u64,
+    /// Miner measurements.
+    pub miner: MinerStats,
     /// Consensus state.
     pub consensus: ConsensusView,
     /// The sync in progress.
@@ -213,6 +230,7 @@ impl Node {
             pending_words: self.words.iter().take(50).cloned().collect(),
             pending_count: self.words.len(),
             blocks_mined: self.blocks_mined,
+            miner: MinerStats::default(),
             consensus: ConsensusView {
                 running: self.round.is_some(),
                 last_secs: self.last_round.as_ref().map(|(t, _)| secs(*t)),

@@ -36,7 +36,7 @@ impl Node {
             self.flood_all(now);
         }
         for addr in self.peers.expire(now, self.config.peer_timeout) {
-            tracing::info!(%addr, "peer dropped: silent for {} s", self.config.peer_timeout.as_secs());
+            tracing::debug!(%addr, "peer dropped: silent for {} s", self.config.peer_timeout.as_secs());
             self.emit(Event::PeerLeft { addr });
         }
         if self.timers.join_round.is_some_and(|t| now >= t) {

@@ -1,0 +1,246 @@
+//! The threads around the sans-IO node: `net-rx` receives datagrams, `engine` drives
+//! the [`Node`](crate::node::Node) and sends, `miner-N` search nonces, `store` writes
+//! the chain. Channels are bounded; the latest snapshot is published for the window
+//! and the web page, at most ten times a second and only on change.
+
+mod driver;
+mod hashrate;
+mod net;
+mod persist;
+
+pub use net::dns_resolver;
+
+use crate::chain::{ChainStore, Limits, LoadReport};
+use crate::node::{Command, Config, Event, Node, Snapshot};
+use crossbeam_channel::{Receiver, Sender, bounded};
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::Instant;
+use thiserror::Error;
+
+/// How the engine starts.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// The node's settings.
+    pub node: Config,
+    /// Address the UDP socket binds to (usually `0.0.0.0:port`).
+    pub bind: SocketAddr,
+    /// Folder of the chain file.
+    pub data_dir: PathBuf,
+    /// Miner threads.
+    pub threads: usize,
+}
+
+/// Why the engine could not start.
+#[derive(Debug, Error)]
+pub enum StartError {
+    /// The chain file could not be opened.
+    #[error(transparent)]
+    Store(#[from] crate::chain::StoreError),
+    /// The UDP port could not be bound.
+    #[error("cannot use UDP {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A thread could not be started.
+    #[error("cannot start a thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// What the engine can be asked, besides the node's own commands.
+#[derive(Debug)]
+pub(crate) enum EngineCommand {
+    Node(Command),
+    SetThreads(usize),
+    Shutdown,
+}
+
+/// State shared between the engine thread and its handles.
+pub(crate) struct Published {
+    snapshot: RwLock<Arc<Snapshot>>,
+    version: AtomicU64,
+    subscribers: Mutex<Vec<Sender<Event>>>,
+    on_change: Mutex<Option<Box<dyn Fn() + Send>>>,
+}
+
+/// Control of a running engine: commands in, snapshots and events out.
+pub struct EngineHandle {
+    commands: Sender<EngineCommand>,
+    published: Arc<Published>,
+    threads: Vec<JoinHandle<()>>,
+    local_addr: SocketAddr,
+    load_report: LoadReport,
+    stop: Arc<AtomicBool>,
+}
+
+/// Opens the chain, binds the socket and starts the threads.
+pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
+    let limits = Limits::new(config.node.difficulty);
+    let (store, chain, load_report) = ChainStore::open(&config.data_dir, limits)?;
+    if load_report.dropped_lines > 0 {
+        tracing::warn!(
+            dropped = load_report.dropped_lines,
+            reason = load_report.first_error.as_deref().unwrap_or(""),
+            backup = %load_report.backup.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            "cut the invalid tail of the chain file"
+        );
+    }
+    tracing::info!(blocks = chain.len(), file = %store.path().display(), "chain loaded");
+    let socket = UdpSocket::bind(config.bind).map_err(|source| StartError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    let local_addr = socket.local_addr().map_err(|source| StartError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    let now = Instant::now();
+    let node = Node::new(config.node.clone(), chain, now);
+    let published = Arc::new(Published {
+        snapshot: RwLock::new(Arc::new(node.snapshot(now))),
+        version: AtomicU64::new(0),
+        subscribers: Mutex::new(Vec::new()),
+        on_change: Mutex::new(None),
+    });
+    let (net_tx, net_rx) = bounded(8192);
+    let (cmd_tx, cmd_rx) = bounded(256);
+    let (save_tx, save_rx) = bounded(64);
+    let stop = Arc::new(AtomicBool::new(false));
+    let dropped = Arc::new(AtomicU64::new(0));
+    let recv_socket = socket.try_clone().map_err(|source| StartError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    let mut threads = Vec::new();
+    let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(f)
+            .map_err(StartError::Thread)
+    };
+    let (stop_rx, dropped_rx) = (stop.clone(), dropped.clone());
+    threads.push(spawn(
+        "net-rx",
+        Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)),
+    )?);
+    threads.push(spawn(
+        "store",
+        Box::new(move || persist::store_loop(store, &save_rx)),
+    )?);
+    let driver = driver::Driver::new(
+        node,
+        socket,
+        config.threads,
+        save_tx,
+        published.clone(),
+        dropped,
+    );
+    threads.push(spawn(
+        "engine",
+        Box::new(move || driver.run(&net_rx, &cmd_rx)),
+    )?);
+    Ok(EngineHandle {
+        commands: cmd_tx,
+        published,
+        threads,
+        local_addr,
+        load_report,
+        stop,
+    })
+}
+
+impl EngineHandle {
+    /// Sends a command to the node.
+    pub fn command(&self, command: Command) {
+        self.send(EngineCommand::Node(command));
+    }
+
+    /// Changes the number of miner threads.
+    pub fn set_threads(&self, threads: usize) {
+        self.send(EngineCommand::SetThreads(threads));
+    }
+
+    fn send(&self, command: EngineCommand) {
+        if self.commands.send(command).is_err() {
+            tracing::warn!("the engine has stopped; command ignored");
+        }
+    }
+
+    /// The latest snapshot.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.published
+            .snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Increases each time a new snapshot is published.
+    pub fn version(&self) -> u64 {
+        self.published.version.load(Ordering::Acquire)
+    }
+
+    /// A stream of the node's events from now on (dropped when the receiver lags).
+    pub fn subscribe(&self) -> Receiver<Event> {
+        let (tx, rx) = bounded(1024);
+        self.published
+            .subscribers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(tx);
+        rx
+    }
+
+    /// Calls `f` (from the engine thread) whenever a new snapshot is published — a
+    /// window uses it to request a repaint.
+    pub fn on_change(&self, f: impl Fn() + Send + 'static) {
+        *self
+            .published
+            .on_change
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Box::new(f));
+    }
+
+    /// The bound UDP address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// What loading the chain file found.
+    pub fn load_report(&self) -> &LoadReport {
+        &self.load_report
+    }
+
+    /// Stops the miners, flushes the chain to disk and joins every thread.
+    pub fn shutdown(mut self) {
+        self.stop_threads();
+    }
+
+    fn stop_threads(&mut self) {
+        if self.threads.is_empty() {
+            return;
+        }
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.commands.send(EngineCommand::Shutdown);
+        // Wake net-rx from its blocking receive.
+        if let Ok(waker) = UdpSocket::bind(("127.0.0.1", 0)) {
+            let target = SocketAddr::from(([127, 0, 0, 1], self.local_addr.port()));
+            let _ = waker.send_to(b"", target);
+        }
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        self.stop_threads();
+    }
+}

@@ -1,0 +1,152 @@
+//! The command line, compatible with the program we descend from
+//! (`-i WEB_PORT -p PORT -m`, `-k HOST PORT -p PORT`, `-c`), plus long options.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// A desktop peer for the classroom FLOOD blockchain network.
+#[derive(Debug, Parser)]
+#[command(
+    name = "blockpeer",
+    version,
+    about,
+    after_help = "Examples:\n  \
+        blockpeer -i 8001 -p 8999 -m --headless     start a new network (web page on :8001), mine\n  \
+        blockpeer -k localhost 8999 -p 8002 --headless  join it through the peer on port 8999\n  \
+        blockpeer verify-chain chain.json           check a chain file block by block"
+)]
+pub struct Cli {
+    /// What to run instead of a peer.
+    #[command(subcommand)]
+    pub command: Option<Tool>,
+    /// The peer's settings.
+    #[command(flatten)]
+    pub peer: PeerArgs,
+}
+
+/// Tools besides running a peer.
+#[derive(Debug, Subcommand)]
+pub enum Tool {
+    /// Validate a chain file (JSON lines, or a JSON array as a peer's /chain serves)
+    /// and print the first invalid block and why.
+    VerifyChain {
+        /// The chain file.
+        file: PathBuf,
+        /// Required trailing zeros of each hash.
+        #[arg(long, default_value_t = 8)]
+        difficulty: u32,
+    },
+}
+
+/// How the peer runs.
+#[derive(Debug, Args)]
+pub struct PeerArgs {
+    /// Start a new network and serve its web page on WEB_PORT (as `-i` did).
+    #[arg(short = 'i', long = "init", value_name = "WEB_PORT", conflicts_with = "known", value_parser = port)]
+    pub init: Option<u16>,
+    /// Join the network through the well-known peer at HOST PORT.
+    #[arg(short = 'k', long = "known", num_args = 2, value_names = ["HOST", "PORT"])]
+    pub known: Option<Vec<String>>,
+    /// The UDP port this peer listens on.
+    #[arg(short = 'p', long = "port", default_value_t = 8999, value_parser = port)]
+    pub port: u16,
+    /// Mine blocks (from the words that arrive, and the peer's own hourly words).
+    #[arg(short = 'm', long = "mine")]
+    pub mine: bool,
+    /// Mine on an NVIDIA GPU with CUDA.
+    #[arg(short = 'c', long = "cuda")]
+    pub cuda: bool,
+    /// Run without a window (servers, CI); the web page still works.
+    #[arg(long)]
+    pub headless: bool,
+    /// Name sent to peers and written into mined blocks (at most 20 characters).
+    #[arg(long, value_parser = name)]
+    pub name: Option<String>,
+    /// Required trailing zeros of a block hash (the real network used 8).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub difficulty: u32,
+    /// Where the chain is kept (default: a per-port folder in the user's data directory).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Serve the web page on this port (any peer; `-i` sets it for a new network).
+    #[arg(long, value_name = "PORT", value_parser = port)]
+    pub web_port: Option<u16>,
+    /// Address the web page listens on; 0.0.0.0 lets other machines view it.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub web_bind: std::net::IpAddr,
+    /// Miner threads (default: every core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// The IPv4 address peers should reach us at (default: the local address that
+    /// routes to the well-known peer; 127.0.0.1 for a new network).
+    #[arg(long, value_name = "IPV4")]
+    pub host: Option<std::net::Ipv4Addr>,
+    /// Seconds between FLOODs to all peers.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = seconds)]
+    pub flood_interval: f64,
+    /// Seconds of silence after which a peer is dropped.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = seconds)]
+    pub peer_timeout: f64,
+    /// Seconds between consensus rounds.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = seconds)]
+    pub consensus_interval: f64,
+    /// Peers needed before periodic consensus rounds run.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_peers: usize,
+    /// Seconds between the peer's own 5 random words.
+    #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = seconds)]
+    pub word_interval: f64,
+}
+
+fn port(text: &str) -> Result<u16, String> {
+    match text.parse::<u16>() {
+        Ok(0) | Err(_) => Err(format!("{text:?} is not a port (1–65535)")),
+        Ok(port) => Ok(port),
+    }
+}
+
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.01..=86_400.0 * 365.0).contains(&s) => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds (0.01 or more)"
+        )),
+    }
+}
+
+fn name(text: &str) -> Result<String, String> {
+    let chars = text.chars().count();
+    if chars == 0 || chars > 20 {
+        return Err(format!("the name must have 1–20 characters, not {chars}"));
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seed_forms_parse() {
+        let cli = Cli::parse_from(["blockpeer", "-i", "8001", "-p", "8999", "-m"]);
+        assert_eq!(
+            (cli.peer.init, cli.peer.port, cli.peer.mine),
+            (Some(8001), 8999, true)
+        );
+        let cli = Cli::parse_from(["blockpeer", "-k", "localhost", "8999", "-p", "8002", "-c"]);
+        assert_eq!(
+            cli.peer.known,
+            Some(vec!["localhost".to_owned(), "8999".to_owned()])
+        );
+        assert!(cli.peer.cuda);
+        assert!(Cli::try_parse_from(["blockpeer", "-i", "8001", "-k", "h", "1"]).is_err());
+        assert!(Cli::try_parse_from(["blockpeer", "-p", "0"]).is_err());
+        assert!(Cli::try_parse_from(["blockpeer", "--name", "this name is far too long"]).is_err());
+    }
+}
