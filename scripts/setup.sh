@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: installs, idempotently, what building Blockpeer needs
+# on Debian/Ubuntu — a few apt packages and a Rust toolchain new enough for edition 2024.
+
+MIN_RUST_MINOR=90
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# ensure_apt PACKAGE… — installs the packages that are not installed yet.
+ensure_apt() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        as_root apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+# ensure_rust — a stable toolchain ≥ 1.MIN_RUST_MINOR with rustfmt and clippy.
+ensure_rust() {
+    [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+    local minor
+    minor=$(rustc --version 2>/dev/null | sed -E 's/^rustc 1\.([0-9]+).*/\1/')
+    if [ -z "$minor" ] || [ "$minor" -lt "$MIN_RUST_MINOR" ]; then
+        echo "setup: installing the Rust toolchain (rustup)"
+        ensure_apt curl ca-certificates
+        curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component rustfmt,clippy
+        . "$HOME/.cargo/env"
+    fi
+    if command -v rustup >/dev/null; then
+        rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+        rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+    fi
+}
+
+# Everything the build links against (C toolchain for crates with C parts).
+ensure_build_deps() {
+    ensure_apt build-essential pkg-config
+    ensure_rust
+}

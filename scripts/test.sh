@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs and runs all of it: formatting, lints, and every
+# test of the workspace (unit, SimNet scenarios, real processes on 127.0.0.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+ensure_build_deps
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked

@@ -1,0 +1,80 @@
+//! Proves the command line a user meets first: `--help` documents the seed's flags,
+//! mistakes get one clear line and a non-zero exit (never a backtrace), and
+//! `verify-chain` finds the first invalid block of a chain file.
+
+mod common;
+
+use blockpeer_core::testing::chain_of;
+use common::blockpeer;
+use std::net::UdpSocket;
+use std::process::Output;
+
+fn run(args: &[&str]) -> Output {
+    blockpeer().args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_one_clear_error(output: &Output, needle: &str) {
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(needle), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "stderr: {stderr}");
+}
+
+#[test]
+fn help_documents_the_seed_compatible_flags() {
+    let help = text(&run(&["--help"]).stdout);
+    for flag in ["-i, --init <WEB_PORT>", "-k, --known <HOST> <PORT>", "-p, --port <PORT>", "-m, --mine", "-c, --cuda", "--headless", "--difficulty", "--data-dir", "--web-port", "--web-bind", "--threads", "--host", "--flood-interval", "--peer-timeout", "--consensus-interval", "--min-peers", "--word-interval", "verify-chain"] {
+        assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
+    }
+}
+
+#[test]
+fn mistakes_get_one_clear_line() {
+    assert_one_clear_error(&run(&["-p", "0"]), "is not a port");
+    assert_one_clear_error(&run(&["-i", "8001", "-k", "h", "1"]), "cannot be used with");
+    assert_one_clear_error(&run(&["--headless", "-k", "no-such-host.invalid", "8999"]), "cannot resolve the well-known peer");
+    assert_one_clear_error(&run(&["--headless", "-k", "localhost", "http"]), "is not a port");
+
+    let taken = UdpSocket::bind("0.0.0.0:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let output = blockpeer().args(["--headless", "-p", &port, "--data-dir"]).arg(dir.path()).output().unwrap();
+    assert_one_clear_error(&output, &format!("UDP port {port} is in use"));
+}
+
+#[test]
+fn without_flags_or_display_it_says_how_to_run_headless() {
+    let output = run(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("blockpeer --headless -i 8001 -p 8999 -m"));
+}
+
+#[test]
+fn verify_chain_accepts_json_lines_and_arrays_and_finds_the_first_bad_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_of(4, 2, "cli");
+    let blocks: Vec<_> = chain.blocks().iter().map(|b| b.as_ref().clone()).collect();
+    let lines_file = dir.path().join("chain.jsonl");
+    let lines: Vec<String> = blocks.iter().map(|b| serde_json::to_string(b).unwrap()).collect();
+    std::fs::write(&lines_file, lines.join("\n")).unwrap();
+    let output = run(&["verify-chain", lines_file.to_str().unwrap(), "--difficulty", "2"]);
+    assert!(output.status.success());
+    assert!(text(&output.stdout).contains("valid: 4 blocks at difficulty 2"));
+
+    let mut tampered = blocks.clone();
+    tampered[2].messages[0].push('!');
+    let array_file = dir.path().join("chain.json");
+    std::fs::write(&array_file, serde_json::to_string(&tampered).unwrap()).unwrap();
+    let output = run(&["verify-chain", array_file.to_str().unwrap(), "--difficulty", "2"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stdout).contains("block 2 (entry 3) is invalid: hash mismatch"), "{}", text(&output.stdout));
+
+    let output = run(&["verify-chain", lines_file.to_str().unwrap(), "--difficulty", "9"]);
+    assert!(text(&output.stdout).contains("block 0 (entry 1) is invalid: hash ends in"));
+
+    assert_one_clear_error(&run(&["verify-chain", "/no/such/file"]), "cannot read /no/such/file");
+}

@@ -1,0 +1,121 @@
+//! Helpers for whole-program tests: start `blockpeer` processes on 127.0.0.1 with
+//! free ports and short intervals, read what they print, talk UDP to them.
+
+#![allow(dead_code, clippy::unwrap_used)] // Each test file uses a different subset.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, UdpSocket};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+/// A UDP port that is free right now.
+pub fn free_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The blockpeer binary.
+pub fn blockpeer() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_blockpeer"));
+    command.env("NO_COLOR", "1").env("RUST_LOG", "warn");
+    command
+}
+
+/// A running headless peer, killed when dropped; its stdout lines arrive on `lines`.
+pub struct Peer {
+    pub child: Child,
+    pub port: u16,
+    pub lines: Receiver<String>,
+}
+
+/// Short intervals so a test sees a minute of protocol in seconds.
+pub const FAST: &[&str] = &[
+    "--flood-interval", "0.5", "--peer-timeout", "2", "--consensus-interval", "1", "--min-peers", "1",
+    "--difficulty", "3",
+];
+
+impl Peer {
+    /// Starts `blockpeer --headless -p PORT --data-dir DIR ARGS…`.
+    pub fn start(port: u16, data_dir: &Path, args: &[&str]) -> Peer {
+        let mut child = blockpeer()
+            .args(["--headless", "-p", &port.to_string(), "--data-dir"])
+            .arg(data_dir)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let peer = Peer { child, port, lines };
+        peer.wait_for_line(|l| l.starts_with("blockpeer "), Duration::from_secs(20));
+        peer
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// Waits for a line matching `pred`; panics after `timeout`.
+    pub fn wait_for_line(&self, pred: impl Fn(&str) -> bool, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if pred(&line) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("peer {} printed no matching line within {timeout:?} ({e})", self.port),
+            }
+        }
+    }
+
+    /// Sends SIGTERM and waits for a clean exit; returns the last lines printed.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "peer {} did not stop on SIGTERM", self.port);
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        (status, self.lines.try_iter().collect())
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends `request` from a fresh ephemeral socket and waits for one reply.
+pub fn ask(to: SocketAddr, request: &[u8]) -> (serde_json::Value, Duration) {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let start = Instant::now();
+    socket.send_to(request, to).unwrap();
+    let mut buf = [0u8; 2048];
+    let (len, from) = socket.recv_from(&mut buf).unwrap();
+    let elapsed = start.elapsed();
+    assert_eq!(from, to, "the reply comes from the peer's port");
+    assert!(len <= 1024);
+    (serde_json::from_slice(&buf[..len]).unwrap(), elapsed)
+}
+
+/// `(height, hash)` of a peer's STATS_REPLY.
+pub fn stats(to: SocketAddr) -> (u64, Option<String>) {
+    let (reply, _) = ask(to, br#"{"type":"STATS"}"#);
+    (reply["height"].as_u64().unwrap(), reply["hash"].as_str().map(String::from))
+}
