@@ -27,6 +27,9 @@ pub struct Cli {
 /// Tools besides running a peer.
 #[derive(Debug, Subcommand)]
 pub enum Tool {
+    /// Measure mining, syncing, serving and start-up (see docs/PERFORMANCE.md).
+    #[command(subcommand)]
+    Bench(crate::bench::Bench),
     /// Validate a chain file (JSON lines, or a JSON array as a peer's /chain serves)
     /// and print the first invalid block and why.
     VerifyChain {
@@ -108,9 +111,7 @@ fn port(text: &str) -> Result<u16, String> {
 fn seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && (0.01..=86_400.0 * 365.0).contains(&s) => Ok(s),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds (0.01 or more)"
-        )),
+        _ => Err(format!("{text:?} is not a number of seconds (0.01 or more)")),
     }
 }
 
@@ -135,15 +136,9 @@ mod tests {
     #[test]
     fn seed_forms_parse() {
         let cli = Cli::parse_from(["blockpeer", "-i", "8001", "-p", "8999", "-m"]);
-        assert_eq!(
-            (cli.peer.init, cli.peer.port, cli.peer.mine),
-            (Some(8001), 8999, true)
-        );
+        assert_eq!((cli.peer.init, cli.peer.port, cli.peer.mine), (Some(8001), 8999, true));
         let cli = Cli::parse_from(["blockpeer", "-k", "localhost", "8999", "-p", "8002", "-c"]);
-        assert_eq!(
-            cli.peer.known,
-            Some(vec!["localhost".to_owned(), "8999".to_owned()])
-        );
+        assert_eq!(cli.peer.known, Some(vec!["localhost".to_owned(), "8999".to_owned()]));
         assert!(cli.peer.cuda);
         assert!(Cli::try_parse_from(["blockpeer", "-i", "8001", "-k", "h", "1"]).is_err());
         assert!(Cli::try_parse_from(["blockpeer", "-p", "0"]).is_err());

@@ -1,6 +1,7 @@
 //! Blockpeer: a desktop peer for the classroom FLOOD blockchain network. This file
 //! only parses the command line, sets up logging and hands over to the right mode.
 
+mod bench;
 mod cli;
 mod headless;
 mod settings;
@@ -12,16 +13,16 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    // Benchmarks print a table; the peers they start should keep quiet.
+    init_logging(if matches!(cli.command, Some(Tool::Bench(_))) {
+        "warn"
+    } else {
+        "warn,blockpeer=info,blockpeer_core=info"
+    });
     let result = match cli.command {
         Some(Tool::VerifyChain { file, difficulty }) => verify::verify_chain(&file, difficulty)
-            .map(|valid| {
-                if valid {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::FAILURE
-                }
-            }),
+            .map(|valid| if valid { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Some(Tool::Bench(bench)) => bench::run(bench).map(|()| ExitCode::SUCCESS),
         None => run_peer(&cli.peer),
     };
     match result {
@@ -44,27 +45,17 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     if args.cuda {
-        eprintln!(
-            "blockpeer: CUDA mining is not available in this build yet; mining on the CPU instead"
-        );
+        eprintln!("blockpeer: CUDA mining is not available in this build yet; mining on the CPU instead");
     }
     if let Some(port) = args.init.or(args.web_port) {
         eprintln!("blockpeer: the web page is not part of this build yet (port {port} noted)");
     }
     let config = settings::engine_config(args)?;
-    let (data_dir, name, host, port) = (
-        config.data_dir.clone(),
-        config.node.name.clone(),
-        config.node.host.clone(),
-        args.port,
-    );
+    let (data_dir, name, host, port) =
+        (config.data_dir.clone(), config.node.name.clone(), config.node.host.clone(), args.port);
     let engine = blockpeer_core::engine::start(config).map_err(|e| match e {
-        blockpeer_core::engine::StartError::Bind { source, .. }
-            if source.kind() == std::io::ErrorKind::AddrInUse =>
-        {
-            anyhow::anyhow!(
-                "UDP port {port} is in use (another peer?): choose another with -p PORT"
-            )
+        blockpeer_core::engine::StartError::Bind { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse => {
+            anyhow::anyhow!("UDP port {port} is in use (another peer?): choose another with -p PORT")
         }
         other => other.into(),
     })?;
@@ -80,12 +71,9 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("warn,blockpeer=info,blockpeer_core=info")
-    });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+/// Logs to stderr; `RUST_LOG` overrides `default`.
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

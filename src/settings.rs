@@ -17,10 +17,7 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
         (None, Some(peer)) => route_to(peer).unwrap_or(Ipv4Addr::LOCALHOST),
         (None, None) => Ipv4Addr::LOCALHOST,
     };
-    let name = args
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("blockpeer-{}", args.port));
+    let name = args.name.clone().unwrap_or_else(|| format!("blockpeer-{}", args.port));
     let mut node = Config::new(name, host.to_string(), args.port);
     node.well_known = well_known;
     node.difficulty = args.difficulty;
@@ -36,24 +33,16 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
     Ok(EngineConfig {
         node,
         bind: SocketAddr::from((Ipv4Addr::UNSPECIFIED, args.port)),
-        data_dir: args
-            .data_dir
-            .clone()
-            .unwrap_or_else(|| default_data_dir(args.port)),
+        data_dir: args.data_dir.clone().unwrap_or_else(|| default_data_dir(args.port)),
         threads,
     })
 }
 
 /// `HOST PORT` of `-k`, resolved to an IPv4 address if there is one.
 fn resolve_well_known(parts: &[String]) -> anyhow::Result<SocketAddr> {
-    let [host, port] = parts else {
-        bail!("-k needs HOST PORT")
-    };
-    let port: u16 = port
-        .parse()
-        .ok()
-        .filter(|p| *p != 0)
-        .with_context(|| format!("{port:?} is not a port (1–65535)"))?;
+    let [host, port] = parts else { bail!("-k needs HOST PORT") };
+    let port: u16 =
+        port.parse().ok().filter(|p| *p != 0).with_context(|| format!("{port:?} is not a port (1–65535)"))?;
     let addrs: Vec<SocketAddr> = (host.as_str(), port)
         .to_socket_addrs()
         .with_context(|| format!("cannot resolve the well-known peer {host}"))?
@@ -78,10 +67,7 @@ fn route_to(peer: SocketAddr) -> Option<Ipv4Addr> {
 
 /// `~/.local/share/blockpeer/PORT` (or the platform's equivalent).
 pub fn default_data_dir(port: u16) -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("blockpeer")
-        .join(port.to_string())
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("blockpeer").join(port.to_string())
 }
 
 fn available_cores() -> usize {
@@ -90,8 +76,6 @@ fn available_cores() -> usize {
 
 /// A seed for FLOOD ids that differs between runs.
 fn fastrand_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
 }

@@ -9,37 +9,24 @@ use std::path::Path;
 
 /// Prints the verdict; returns whether the whole file is a valid chain.
 pub fn verify_chain(file: &Path, difficulty: u32) -> anyhow::Result<bool> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let values = parse_values(&text)
-        .with_context(|| format!("{} is neither a JSON array nor JSON lines", file.display()))?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let values =
+        parse_values(&text).with_context(|| format!("{} is neither a JSON array nor JSON lines", file.display()))?;
     let limits = Limits::new(difficulty);
     let mut parent: Option<Block> = None;
     for (index, value) in values.iter().enumerate() {
         let Some(block) = block_from_value(value) else {
-            println!(
-                "entry {} is not a block: {}",
-                index + 1,
-                truncate(&value.to_string(), 120)
-            );
+            println!("entry {} is not a block: {}", index + 1, truncate(&value.to_string(), 120));
             return Ok(false);
         };
         if let Err(error) = validate_block(&block, parent.as_ref(), &limits) {
-            println!(
-                "block {} (entry {}) is invalid: {error}",
-                block.height,
-                index + 1
-            );
+            println!("block {} (entry {}) is invalid: {error}", block.height, index + 1);
             return Ok(false);
         }
         parent = Some(block);
     }
     match parent {
-        Some(tip) => println!(
-            "valid: {} blocks at difficulty {difficulty}, tip {}",
-            values.len(),
-            tip.hash
-        ),
+        Some(tip) => println!("valid: {} blocks at difficulty {difficulty}, tip {}", values.len(), tip.hash),
         None => println!("valid: the file holds no blocks"),
     }
     Ok(true)
@@ -52,9 +39,7 @@ fn parse_values(text: &str) -> anyhow::Result<Vec<Value>> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| {
-            serde_json::from_str(line).with_context(|| format!("line {} is not JSON", n + 1))
-        })
+        .map(|(n, line)| serde_json::from_str(line).with_context(|| format!("line {} is not JSON", n + 1)))
         .collect()
 }
 

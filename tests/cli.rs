@@ -2,6 +2,8 @@
 //! mistakes get one clear line and a non-zero exit (never a backtrace), and
 //! `verify-chain` finds the first invalid block of a chain file.
 
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
+
 mod common;
 
 use blockpeer_core::testing::chain_of;
@@ -27,7 +29,26 @@ fn assert_one_clear_error(output: &Output, needle: &str) {
 #[test]
 fn help_documents_the_seed_compatible_flags() {
     let help = text(&run(&["--help"]).stdout);
-    for flag in ["-i, --init <WEB_PORT>", "-k, --known <HOST> <PORT>", "-p, --port <PORT>", "-m, --mine", "-c, --cuda", "--headless", "--difficulty", "--data-dir", "--web-port", "--web-bind", "--threads", "--host", "--flood-interval", "--peer-timeout", "--consensus-interval", "--min-peers", "--word-interval", "verify-chain"] {
+    for flag in [
+        "-i, --init <WEB_PORT>",
+        "-k, --known <HOST> <PORT>",
+        "-p, --port <PORT>",
+        "-m, --mine",
+        "-c, --cuda",
+        "--headless",
+        "--difficulty",
+        "--data-dir",
+        "--web-port",
+        "--web-bind",
+        "--threads",
+        "--host",
+        "--flood-interval",
+        "--peer-timeout",
+        "--consensus-interval",
+        "--min-peers",
+        "--word-interval",
+        "verify-chain",
+    ] {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
 }
@@ -36,7 +57,10 @@ fn help_documents_the_seed_compatible_flags() {
 fn mistakes_get_one_clear_line() {
     assert_one_clear_error(&run(&["-p", "0"]), "is not a port");
     assert_one_clear_error(&run(&["-i", "8001", "-k", "h", "1"]), "cannot be used with");
-    assert_one_clear_error(&run(&["--headless", "-k", "no-such-host.invalid", "8999"]), "cannot resolve the well-known peer");
+    assert_one_clear_error(
+        &run(&["--headless", "-k", "no-such-host.invalid", "8999"]),
+        "cannot resolve the well-known peer",
+    );
     assert_one_clear_error(&run(&["--headless", "-k", "localhost", "http"]), "is not a port");
 
     let taken = UdpSocket::bind("0.0.0.0:0").unwrap();

@@ -2,6 +2,8 @@
 //! difficulty 3 with short intervals, one mining the words a client sends it, all
 //! report the same height and tip through STATS; a killed peer is dropped by the rest.
 
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
+
 mod common;
 
 use common::{FAST, Peer, free_port, stats};

@@ -2,6 +2,8 @@
 //! and GET_BLOCK_REPLY (the all-null missing block too) in PROTOCOL.md's wire format,
 //! answered fast — a real peer gives up after 2 ms.
 
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
+
 mod common;
 
 use blockpeer_core::chain::ChainStore;

@@ -6,9 +6,7 @@ use crate::miner::Job;
 
 /// Mines the block for `job` with a plain, slow search from nonce 0 (for low test difficulties).
 pub fn mine_naive(job: &Job) -> Block {
-    (0u64..)
-        .find_map(|nonce| job.block_if_valid(&nonce.to_string()))
-        .expect("some nonce meets a test difficulty")
+    (0u64..).find_map(|nonce| job.block_if_valid(&nonce.to_string())).expect("some nonce meets a test difficulty")
 }
 
 /// Extends `chain` by `count` blocks mined by `miner`, each carrying one word derived from `tag`.
@@ -23,9 +21,7 @@ pub fn extend_chain(chain: &mut Chain, count: usize, miner: &str, tag: &str) {
             difficulty: chain.limits().difficulty,
         };
         let block = mine_naive(&job);
-        chain
-            .append(block)
-            .expect("a freshly mined block validates");
+        chain.append(block).expect("a freshly mined block validates");
     }
 }
 
@@ -118,15 +114,7 @@ impl SimNet {
     pub fn add(&mut self, config: Config, chain: Chain) -> SocketAddr {
         let addr = SocketAddr::from(([127, 0, 0, 1], config.port));
         let node = Node::new(config, chain, self.now);
-        self.nodes.insert(
-            addr,
-            SimNode {
-                node,
-                online: true,
-                tamper: None,
-                job: None,
-            },
-        );
+        self.nodes.insert(addr, SimNode { node, online: true, tamper: None, job: None });
         self.drain(addr);
         addr
     }
@@ -159,9 +147,7 @@ impl SimNet {
     /// Gives `addr` a command now.
     pub fn command(&mut self, addr: SocketAddr, command: Command) {
         let now = self.now;
-        self.sim_node(addr)
-            .node
-            .handle_input(now, Input::Command(command));
+        self.sim_node(addr).node.handle_input(now, Input::Command(command));
         self.drain(addr);
     }
 
@@ -180,11 +166,7 @@ impl SimNet {
         let mut steps: u64 = 0;
         loop {
             steps += 1;
-            assert!(
-                steps < 50_000_000,
-                "SimNet livelock at {:?}",
-                self.elapsed()
-            );
+            assert!(steps < 50_000_000, "SimNet livelock at {:?}", self.elapsed());
             let next_datagram = self.queue.peek().map(|Reverse((t, ..))| *t);
             let next_node = self
                 .nodes
@@ -196,10 +178,7 @@ impl SimNet {
                 })
                 .flatten()
                 .min();
-            let next = [next_datagram, next_node.map(|(t, _)| t)]
-                .into_iter()
-                .flatten()
-                .min();
+            let next = [next_datagram, next_node.map(|(t, _)| t)].into_iter().flatten().min();
             match next {
                 Some(t) if t <= end => self.now = self.now.max(t),
                 _ => {
@@ -252,11 +231,7 @@ impl SimNet {
                     if !sim.online || sim.tamper.as_mut().is_some_and(|t| !t(&mut bytes)) {
                         continue;
                     }
-                    let copies = if self.rng.f64() < self.duplicate {
-                        2
-                    } else {
-                        1
-                    };
+                    let copies = if self.rng.f64() < self.duplicate { 2 } else { 1 };
                     for _ in 0..copies {
                         if self.rng.f64() < self.loss {
                             continue;
@@ -264,8 +239,7 @@ impl SimNet {
                         let (lo, hi) = self.latency;
                         let delay = lo + (hi - lo).mul_f64(self.rng.f64());
                         self.seq += 1;
-                        self.queue
-                            .push(Reverse((now + delay, self.seq, to, addr, bytes.clone())));
+                        self.queue.push(Reverse((now + delay, self.seq, to, addr, bytes.clone())));
                     }
                 }
                 Output::MinerJob(job) => {

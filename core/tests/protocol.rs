@@ -5,9 +5,7 @@
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
 
 use blockpeer_core::chain::Block;
-use blockpeer_core::protocol::{
-    BlockReply, DecodeError, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode,
-};
+use blockpeer_core::protocol::{BlockReply, DecodeError, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
 use proptest::prelude::*;
 
 fn block() -> Block {
@@ -22,7 +20,8 @@ fn block() -> Block {
 
 #[test]
 fn flood_and_reply_spellings_and_numeric_string_ports() {
-    let flood = decode(br#"{"type":"FLOOD","host":"130.179.28.113","port":"8130","id":"5b29","name":"my peer","extra":1}"#);
+    let flood =
+        decode(br#"{"type":"FLOOD","host":"130.179.28.113","port":"8130","id":"5b29","name":"my peer","extra":1}"#);
     assert_eq!(
         flood,
         Ok(Message::Flood(Flood {
@@ -32,23 +31,10 @@ fn flood_and_reply_spellings_and_numeric_string_ports() {
             name: "my peer".into()
         }))
     );
-    let expected = Message::FloodReply(FloodReply {
-        host: "h".into(),
-        port: 9,
-        name: "n".into(),
-    });
-    assert_eq!(
-        decode(br#"{"type":"FLOOD-REPLY","host":"h","port":9,"name":"n"}"#),
-        Ok(expected.clone())
-    );
-    assert_eq!(
-        decode(br#"{"type":"FLOOD_REPLY","host":"h","port":9,"name":"n"}"#),
-        Ok(expected)
-    );
-    assert!(matches!(
-        decode(br#"{"type":"FLOOD","host":"h","port":0,"id":"x"}"#),
-        Err(DecodeError::BadField { .. })
-    ));
+    let expected = Message::FloodReply(FloodReply { host: "h".into(), port: 9, name: "n".into() });
+    assert_eq!(decode(br#"{"type":"FLOOD-REPLY","host":"h","port":9,"name":"n"}"#), Ok(expected.clone()));
+    assert_eq!(decode(br#"{"type":"FLOOD_REPLY","host":"h","port":9,"name":"n"}"#), Ok(expected));
+    assert!(matches!(decode(br#"{"type":"FLOOD","host":"h","port":0,"id":"x"}"#), Err(DecodeError::BadField { .. })));
     assert!(matches!(
         decode(br#"{"type":"FLOOD","host":"h","port":70000,"id":"x"}"#),
         Err(DecodeError::BadField { .. })
@@ -57,28 +43,11 @@ fn flood_and_reply_spellings_and_numeric_string_ports() {
 
 #[test]
 fn stats_reply_variants() {
-    let reply = |h, s: Option<&str>| {
-        Ok(Message::StatsReply(StatsReply {
-            height: h,
-            hash: s.map(String::from),
-        }))
-    };
-    assert_eq!(
-        decode(br#"{"type":"STATS_REPLY","height":2,"hash":"abc"}"#),
-        reply(2, Some("abc"))
-    );
-    assert_eq!(
-        decode(br#"{"type":"STATS_REPLY","height":0,"hash":null}"#),
-        reply(0, None)
-    );
-    assert_eq!(
-        decode(br#"{"type":"STATS_REPLY","height":0,"hash":"NONE"}"#),
-        reply(0, None)
-    );
-    assert_eq!(
-        decode(br#"{"type":"STATS_REPLY","height":-1}"#),
-        reply(0, None)
-    );
+    let reply = |h, s: Option<&str>| Ok(Message::StatsReply(StatsReply { height: h, hash: s.map(String::from) }));
+    assert_eq!(decode(br#"{"type":"STATS_REPLY","height":2,"hash":"abc"}"#), reply(2, Some("abc")));
+    assert_eq!(decode(br#"{"type":"STATS_REPLY","height":0,"hash":null}"#), reply(0, None));
+    assert_eq!(decode(br#"{"type":"STATS_REPLY","height":0,"hash":"NONE"}"#), reply(0, None));
+    assert_eq!(decode(br#"{"type":"STATS_REPLY","height":-1}"#), reply(0, None));
 }
 
 #[test]
@@ -90,11 +59,7 @@ fn every_form_of_missing_block_is_missing() {
         r#"{"type":"GET_BLOCK_REPLY","height":3,"minedBy":"x","nonce":"1","messages":["a"],"hash":"abc"}"#,
         r#"{"type":"GET_BLOCK_REPLY"}"#,
     ] {
-        assert_eq!(
-            decode(text.as_bytes()),
-            Ok(Message::GetBlockReply(BlockReply::Missing)),
-            "{text}"
-        );
+        assert_eq!(decode(text.as_bytes()), Ok(Message::GetBlockReply(BlockReply::Missing)), "{text}");
     }
 }
 
@@ -105,10 +70,7 @@ fn real_block_variants_are_accepted() {
         r#"{{"type":"GET_BLOCK_REPLY","height":1,"minedBy:":"Rob!","nonce":976471045,"messages":["kindreds","decedent"],"hash":"{}"}}"#,
         b.hash
     );
-    assert_eq!(
-        decode(colon.as_bytes()),
-        Ok(Message::GetBlockReply(BlockReply::Block(b.clone())))
-    );
+    assert_eq!(decode(colon.as_bytes()), Ok(Message::GetBlockReply(BlockReply::Block(b.clone()))));
     let announce = format!(
         r#"{{"hash":"{}","messages":["kindreds","decedent"],"nonce":"976471045","minedBy":"Rob!","height":"1","type":"ANNOUNCE"}}"#,
         b.hash
@@ -118,55 +80,27 @@ fn real_block_variants_are_accepted() {
 
 #[test]
 fn unknown_and_junk() {
-    assert_eq!(
-        decode(b"{}"),
-        Ok(Message::Unknown {
-            kind: String::new()
-        })
-    );
-    assert_eq!(
-        decode(br#"{"type":"GOSSIP","host":"h"}"#),
-        Ok(Message::Unknown {
-            kind: "GOSSIP".into()
-        })
-    );
-    assert_eq!(
-        decode(br#"{"type":7}"#),
-        Ok(Message::Unknown { kind: "7".into() })
-    );
+    assert_eq!(decode(b"{}"), Ok(Message::Unknown { kind: String::new() }));
+    assert_eq!(decode(br#"{"type":"GOSSIP","host":"h"}"#), Ok(Message::Unknown { kind: "GOSSIP".into() }));
+    assert_eq!(decode(br#"{"type":7}"#), Ok(Message::Unknown { kind: "7".into() }));
     assert!(matches!(decode(b"hello"), Err(DecodeError::NotJson(_))));
     assert!(matches!(decode(b"[1,2]"), Err(DecodeError::NotObject)));
-    assert!(matches!(
-        decode(&[0xff, 0xfe]),
-        Err(DecodeError::NotJson(_))
-    ));
-    assert!(matches!(
-        decode(&vec![b' '; 70_000]),
-        Err(DecodeError::TooLarge(70_000))
-    ));
+    assert!(matches!(decode(&[0xff, 0xfe]), Err(DecodeError::NotJson(_))));
+    assert!(matches!(decode(&vec![b' '; 70_000]), Err(DecodeError::TooLarge(70_000))));
 }
 
 #[test]
 fn encoding_is_compact_typed_first_and_in_documented_spellings() {
     assert_eq!(Message::Stats.encode(), br#"{"type":"STATS"}"#);
     assert_eq!(
-        Message::StatsReply(StatsReply {
-            height: 0,
-            hash: None
-        })
-        .encode(),
+        Message::StatsReply(StatsReply { height: 0, hash: None }).encode(),
         br#"{"type":"STATS_REPLY","height":0,"hash":null}"#
     );
     assert_eq!(
         Message::GetBlockReply(BlockReply::Missing).encode(),
         br#"{"type":"GET_BLOCK_REPLY","height":null,"minedBy":null,"nonce":null,"messages":null,"hash":null}"#
     );
-    let reply = Message::FloodReply(FloodReply {
-        host: "127.0.0.1".into(),
-        port: 8999,
-        name: "Zoë".into(),
-    })
-    .encode();
+    let reply = Message::FloodReply(FloodReply { host: "127.0.0.1".into(), port: 8999, name: "Zoë".into() }).encode();
     assert_eq!(
         String::from_utf8(reply).unwrap(),
         r#"{"type":"FLOOD-REPLY","host":"127.0.0.1","port":8999,"name":"Zoë"}"#
@@ -175,10 +109,7 @@ fn encoding_is_compact_typed_first_and_in_documented_spellings() {
     let encoded = Message::GetBlockReply(BlockReply::Block(b.clone())).encode();
     assert!(encoded.starts_with(br#"{"type":"GET_BLOCK_REPLY","height":1,"minedBy":"Rob!""#));
     assert_eq!(encoded.len(), b.reply_datagram_len());
-    assert_eq!(
-        decode(&encoded),
-        Ok(Message::GetBlockReply(BlockReply::Block(b)))
-    );
+    assert_eq!(decode(&encoded), Ok(Message::GetBlockReply(BlockReply::Block(b))));
 }
 
 #[test]
@@ -192,10 +123,7 @@ fn a_full_ascii_block_fits_a_datagram() {
         messages: vec!["w".repeat(20); 10],
         hash: "0".repeat(64),
     };
-    for message in [
-        Message::Announce(big.clone()),
-        Message::GetBlockReply(BlockReply::Block(big)),
-    ] {
+    for message in [Message::Announce(big.clone()), Message::GetBlockReply(BlockReply::Block(big))] {
         let bytes = message.encode();
         assert!(bytes.len() <= MAX_SEND, "{} bytes", bytes.len());
         assert_eq!(decode(&bytes), Ok(message));
@@ -225,8 +153,8 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
             prop::collection::vec(inner.clone(), 0..8).prop_map(serde_json::Value::Array),
             prop::collection::btree_map(
                 prop::sample::select(vec![
-                    "type", "host", "port", "id", "name", "height", "hash", "minedBy", "minedBy:",
-                    "nonce", "messages", "word", "x"
+                    "type", "host", "port", "id", "name", "height", "hash", "minedBy", "minedBy:", "nonce", "messages",
+                    "word", "x"
                 ])
                 .prop_map(String::from),
                 inner,

@@ -21,12 +21,7 @@ fn empty() -> Chain {
 fn tips(sim: &SimNet) -> Vec<(u64, Option<String>)> {
     sim.addrs()
         .iter()
-        .map(|a| {
-            (
-                sim.node(*a).chain().len(),
-                sim.node(*a).chain().tip().map(|b| b.hash.clone()),
-            )
-        })
+        .map(|a| (sim.node(*a).chain().len(), sim.node(*a).chain().tip().map(|b| b.hash.clone())))
         .collect()
 }
 
@@ -53,6 +48,20 @@ fn eight_nodes_discover_each_other_from_one_well_known_node() {
 }
 
 #[test]
+fn nodes_whose_flood_ids_collide_still_find_each_other() {
+    let mut sim = SimNet::new(7);
+    for i in 0..4 {
+        let mut config = SimNet::config(i, (i > 0).then_some(0), D);
+        config.seed = 42;
+        sim.add(config, empty());
+    }
+    sim.run_for(Duration::from_secs(5));
+    for addr in sim.addrs() {
+        assert_eq!(peer_count(&sim, addr), 3, "{addr}");
+    }
+}
+
+#[test]
 fn a_silent_node_is_dropped_after_the_timeout() {
     let mut sim = SimNet::new(2);
     network(&mut sim, 5, &empty());
@@ -61,25 +70,14 @@ fn a_silent_node_is_dropped_after_the_timeout() {
     let silent = SimNet::addr(4);
     sim.sim_node(silent).online = false;
     sim.run_for(Duration::from_secs(45));
-    assert_eq!(
-        peer_count(&sim, SimNet::addr(1)),
-        4,
-        "not dropped before the 60 s timeout"
-    );
+    assert_eq!(peer_count(&sim, SimNet::addr(1)), 4, "not dropped before the 60 s timeout");
     sim.run_for(Duration::from_secs(16));
     for addr in sim.addrs().into_iter().filter(|a| *a != silent) {
         let peers = sim.node(addr).snapshot(sim.now()).peers;
-        assert!(
-            peers.iter().all(|p| p.address != silent.to_string()),
-            "{addr} dropped the silent node"
-        );
+        assert!(peers.iter().all(|p| p.address != silent.to_string()), "{addr} dropped the silent node");
         assert_eq!(peers.len(), 3);
     }
-    assert!(
-        sim.events
-            .iter()
-            .any(|(_, _, e)| *e == Event::PeerLeft { addr: silent })
-    );
+    assert!(sim.events.iter().any(|(_, _, e)| *e == Event::PeerLeft { addr: silent }));
 }
 
 #[test]
@@ -92,38 +90,16 @@ fn a_minority_on_a_fork_reorganises_to_the_majority_chain() {
     let mut sim = SimNet::new(3);
     sim.add(SimNet::config(0, None, D), majority.clone());
     for i in 1..8 {
-        let chain = if i < 5 {
-            majority.clone()
-        } else {
-            minority.clone()
-        };
+        let chain = if i < 5 { majority.clone() } else { minority.clone() };
         sim.add(SimNet::config(i, Some(0), D), chain);
     }
     sim.run_for(Duration::from_secs(130));
     for (len, tip) in tips(&sim) {
-        assert_eq!(
-            (len, tip.as_deref()),
-            (8, majority.tip().map(|b| b.hash.as_str()))
-        );
+        assert_eq!((len, tip.as_deref()), (8, majority.tip().map(|b| b.hash.as_str())));
     }
-    let reorgs = sim
-        .events
-        .iter()
-        .filter(|(_, _, e)| {
-            matches!(
-                e,
-                Event::ChainSynced {
-                    fork: 5,
-                    removed: 4,
-                    added: 3
-                }
-            )
-        })
-        .count();
-    assert_eq!(
-        reorgs, 3,
-        "each minority node replaced its 4 blocks above the fork"
-    );
+    let reorgs =
+        sim.events.iter().filter(|(_, _, e)| matches!(e, Event::ChainSynced { fork: 5, removed: 4, added: 3 })).count();
+    assert_eq!(reorgs, 3, "each minority node replaced its 4 blocks above the fork");
 }
 
 #[test]
@@ -139,15 +115,8 @@ fn a_node_that_joins_late_syncs_500_blocks() {
     assert_eq!(node.chain().tip(), chain.tip());
     let snapshot = node.snapshot(sim.now());
     assert!(snapshot.sync.is_none());
-    let served: u64 = sim
-        .addrs()
-        .iter()
-        .map(|a| sim.node(*a).snapshot(sim.now()).counters.blocks_served)
-        .sum();
-    assert!(
-        (500..600).contains(&served),
-        "blocks fetched about once each, got {served}"
-    );
+    let served: u64 = sim.addrs().iter().map(|a| sim.node(*a).snapshot(sim.now()).counters.blocks_served).sum();
+    assert!((500..600).contains(&served), "blocks fetched about once each, got {served}");
 }
 
 #[test]
@@ -165,10 +134,7 @@ fn with_20_percent_loss_every_node_still_converges() {
     sim.run_for(Duration::from_secs(150));
     let tips = tips(&sim);
     assert!(tips[0].0 >= 10, "the miner made blocks: {}", tips[0].0);
-    assert!(
-        tips.iter().all(|t| *t == tips[0]),
-        "all nodes agree: {tips:?}"
-    );
+    assert!(tips.iter().all(|t| *t == tips[0]), "all nodes agree: {tips:?}");
 }
 
 #[test]
@@ -190,26 +156,11 @@ fn a_peer_serving_invalid_blocks_corrupts_no_one() {
     sim.run_for(Duration::from_secs(30));
     for addr in sim.addrs() {
         let node = sim.node(addr);
-        assert_eq!(
-            node.chain().tip(),
-            chain.tip(),
-            "{addr} holds the honest chain"
-        );
-        let blocks: Vec<_> = node
-            .chain()
-            .blocks()
-            .iter()
-            .map(|b| b.as_ref().clone())
-            .collect();
+        assert_eq!(node.chain().tip(), chain.tip(), "{addr} holds the honest chain");
+        let blocks: Vec<_> = node.chain().blocks().iter().map(|b| b.as_ref().clone()).collect();
         assert_eq!(validate_chain(&blocks, &Limits::new(D)), (40, None));
     }
-    assert!(
-        sim.node(newcomer)
-            .chain()
-            .blocks()
-            .iter()
-            .all(|b| b.messages != ["forged"])
-    );
+    assert!(sim.node(newcomer).chain().blocks().iter().all(|b| b.messages != ["forged"]));
     let liar_served = sim.node(liar).snapshot(sim.now()).counters.blocks_served;
     assert!(liar_served > 0, "the newcomer did ask the liar");
 }

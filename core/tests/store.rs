@@ -23,13 +23,7 @@ fn round_trip_appends_and_reloads() {
     assert_eq!(report.loaded, 5);
     assert_eq!(report.dropped_lines, 0);
     assert_eq!(loaded.blocks(), chain.blocks());
-    assert_eq!(
-        fs::read_to_string(dir.path().join("chain.jsonl"))
-            .unwrap()
-            .lines()
-            .count(),
-        5
-    );
+    assert_eq!(fs::read_to_string(dir.path().join("chain.jsonl")).unwrap().lines().count(), 5);
 }
 
 #[test]
@@ -41,18 +35,13 @@ fn torn_last_line_is_cut_and_backed_up() {
     drop(store);
     let path = dir.path().join("chain.jsonl");
     let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
-    file.write_all(br#"{"height":4,"minedBy":"a","non"#)
-        .unwrap();
+    file.write_all(br#"{"height":4,"minedBy":"a","non"#).unwrap();
     drop(file);
     let (mut store, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
     assert_eq!(loaded.len(), 4);
     assert_eq!(report.dropped_lines, 1);
     assert!(report.first_error.unwrap().contains("line 5"));
-    assert!(
-        fs::read_to_string(report.backup.unwrap())
-            .unwrap()
-            .contains(r#""non"#)
-    );
+    assert!(fs::read_to_string(report.backup.unwrap()).unwrap().contains(r#""non"#));
     // The file is clean again and appends continue after the valid prefix.
     let mut longer = loaded.clone();
     extend_chain(&mut longer, 1, "a", "x");
@@ -66,17 +55,8 @@ fn torn_last_line_is_cut_and_backed_up() {
 fn garbage_in_the_middle_keeps_the_prefix_before_it() {
     let dir = tempfile::tempdir().unwrap();
     let chain = chain_of(6, 1, "a");
-    let lines: Vec<String> = chain
-        .blocks()
-        .iter()
-        .map(|b| serde_json::to_string(b.as_ref()).unwrap())
-        .collect();
-    let text = format!(
-        "{}\n{}\nthis is not json\n{}\n",
-        lines[0],
-        lines[1],
-        lines[2..].join("\n")
-    );
+    let lines: Vec<String> = chain.blocks().iter().map(|b| serde_json::to_string(b.as_ref()).unwrap()).collect();
+    let text = format!("{}\n{}\nthis is not json\n{}\n", lines[0], lines[1], lines[2..].join("\n"));
     fs::write(dir.path().join("chain.jsonl"), text).unwrap();
     let (_, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
     assert_eq!(loaded.len(), 2);
@@ -93,10 +73,7 @@ fn reorganisation_rewrites_the_file() {
     let mut other = chain.clone();
     other.replace_from(2, vec![]).unwrap();
     extend_chain(&mut other, 4, "b", "fork");
-    let branch: Vec<_> = other.blocks()[2..]
-        .iter()
-        .map(|b| b.as_ref().clone())
-        .collect();
+    let branch: Vec<_> = other.blocks()[2..].iter().map(|b| b.as_ref().clone()).collect();
     assert_eq!(chain.replace_from(2, branch), Ok(3));
     store.save(chain.blocks(), 2).unwrap();
     assert!(!dir.path().join("chain.jsonl.tmp").exists());
@@ -114,11 +91,7 @@ fn a_file_from_another_difficulty_is_cut_where_it_stops_meeting_ours() {
     store.save(chain.blocks(), 0).unwrap();
     drop(store);
     let (_, loaded, report) = ChainStore::open(dir.path(), Limits::new(3)).unwrap();
-    let valid_at_3 = chain
-        .blocks()
-        .iter()
-        .take_while(|b| b.hash.ends_with("000"))
-        .count();
+    let valid_at_3 = chain.blocks().iter().take_while(|b| b.hash.ends_with("000")).count();
     assert_eq!(loaded.len() as usize, valid_at_3);
     assert_eq!(report.dropped_lines, 8 - valid_at_3);
     assert!(report.first_error.unwrap().contains("zeros"));

@@ -31,8 +31,16 @@ pub struct Peer {
 
 /// Short intervals so a test sees a minute of protocol in seconds.
 pub const FAST: &[&str] = &[
-    "--flood-interval", "0.5", "--peer-timeout", "2", "--consensus-interval", "1", "--min-peers", "1",
-    "--difficulty", "3",
+    "--flood-interval",
+    "0.5",
+    "--peer-timeout",
+    "2",
+    "--consensus-interval",
+    "1",
+    "--min-peers",
+    "1",
+    "--difficulty",
+    "3",
 ];
 
 impl Peer {

@@ -4,12 +4,7 @@
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of `prev_hash` (omitted for genesis) ‖ `mined_by` ‖ messages… ‖ `nonce`.
-pub fn block_hash<S: AsRef<str>>(
-    prev_hash: Option<&str>,
-    mined_by: &str,
-    messages: &[S],
-    nonce: &str,
-) -> [u8; 32] {
+pub fn block_hash<S: AsRef<str>>(prev_hash: Option<&str>, mined_by: &str, messages: &[S], nonce: &str) -> [u8; 32] {
     let mut hasher = Sha256::new();
     if let Some(prev) = prev_hash {
         hasher.update(prev.as_bytes());
@@ -74,10 +69,7 @@ mod tests {
     #[test]
     fn synthetic_genesis_hashes_as_documented() {
         let digest = block_hash(None, "vector-miner", &["hello", "world"], "287");
-        assert_eq!(
-            digest_hex(&digest),
-            "e4a1c948e2bde802a34edbe087a01d430df779f382ee63701a3fb763c49f1300"
-        );
+        assert_eq!(digest_hex(&digest), "e4a1c948e2bde802a34edbe087a01d430df779f382ee63701a3fb763c49f1300");
         assert!(meets_difficulty(&digest, 2));
         assert!(!meets_difficulty(&digest, 3));
     }

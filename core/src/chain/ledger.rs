@@ -40,10 +40,7 @@ pub struct Chain {
 impl Chain {
     /// An empty chain.
     pub fn new(limits: Limits) -> Self {
-        Self {
-            blocks: Arc::new(Vec::new()),
-            limits,
-        }
+        Self { blocks: Arc::new(Vec::new()), limits }
     }
 
     /// Builds a chain from the longest valid prefix of `blocks`; reports the first
@@ -81,10 +78,7 @@ impl Chain {
 
     /// The block at `height`.
     pub fn get(&self, height: u64) -> Option<&Block> {
-        usize::try_from(height)
-            .ok()
-            .and_then(|h| self.blocks.get(h))
-            .map(|b| b.as_ref())
+        usize::try_from(height).ok().and_then(|h| self.blocks.get(h)).map(|b| b.as_ref())
     }
 
     /// The shared block list (cheap to clone).
@@ -95,10 +89,7 @@ impl Chain {
     /// Checks `block` as the block at `height` on top of our first `height` blocks.
     pub fn validate_at(&self, height: u64, block: &Block) -> Result<(), BlockError> {
         if height > self.len() {
-            return Err(BlockError::WrongHeight {
-                expected: self.len(),
-                got: height,
-            });
+            return Err(BlockError::WrongHeight { expected: self.len(), got: height });
         }
         let parent = height.checked_sub(1).and_then(|h| self.get(h));
         validate_block(block, parent, &self.limits)
@@ -116,17 +107,12 @@ impl Chain {
     /// On error the chain is unchanged.
     pub fn replace_from(&mut self, fork: u64, branch: Vec<Block>) -> Result<u64, ChainError> {
         if fork > self.len() {
-            return Err(ChainError::ForkAboveTip {
-                fork,
-                len: self.len(),
-            });
+            return Err(ChainError::ForkAboveTip { fork, len: self.len() });
         }
         let mut parent = fork.checked_sub(1).and_then(|h| self.get(h));
         for block in &branch {
-            validate_block(block, parent, &self.limits).map_err(|error| ChainError::Invalid {
-                height: block.height,
-                error,
-            })?;
+            validate_block(block, parent, &self.limits)
+                .map_err(|error| ChainError::Invalid { height: block.height, error })?;
             parent = Some(block);
         }
         let removed = self.len() - fork;

@@ -25,11 +25,7 @@ pub struct StoreError {
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
     let path = path.to_path_buf();
-    move |source| StoreError {
-        action,
-        path,
-        source,
-    }
+    move |source| StoreError { action, path, source }
 }
 
 /// What loading the chain file found.
@@ -66,11 +62,7 @@ impl ChainStore {
             write_atomically(&path, chain.blocks())?;
         }
         let file = open_append(&path)?;
-        let store = Self {
-            path,
-            file,
-            persisted: chain.len(),
-        };
+        let store = Self { path, file, persisted: chain.len() };
         Ok((store, chain, report))
     }
 
@@ -101,13 +93,9 @@ impl ChainStore {
         }
         let mut writer = BufWriter::new(&self.file);
         write_lines(&mut writer, blocks).map_err(io_error("cannot append to", &self.path))?;
-        writer
-            .flush()
-            .map_err(io_error("cannot append to", &self.path))?;
+        writer.flush().map_err(io_error("cannot append to", &self.path))?;
         drop(writer);
-        self.file
-            .sync_data()
-            .map_err(io_error("cannot sync", &self.path))?;
+        self.file.sync_data().map_err(io_error("cannot sync", &self.path))?;
         self.persisted += blocks.len() as u64;
         Ok(())
     }
@@ -121,11 +109,7 @@ impl ChainStore {
 }
 
 fn open_append(path: &Path) -> Result<File, StoreError> {
-    OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(io_error("cannot open", path))
+    OpenOptions::new().create(true).append(true).open(path).map_err(io_error("cannot open", path))
 }
 
 fn write_lines(writer: &mut impl Write, blocks: &[Arc<Block>]) -> std::io::Result<()> {
@@ -142,9 +126,7 @@ fn write_atomically(path: &Path, blocks: &[Arc<Block>]) -> Result<(), StoreError
     let file = File::create(&tmp).map_err(io_error("cannot create", &tmp))?;
     let mut writer = BufWriter::new(file);
     write_lines(&mut writer, blocks).map_err(io_error("cannot write", &tmp))?;
-    let file = writer
-        .into_inner()
-        .map_err(|e| io_error("cannot write", &tmp)(e.into_error()))?;
+    let file = writer.into_inner().map_err(|e| io_error("cannot write", &tmp)(e.into_error()))?;
     file.sync_all().map_err(io_error("cannot sync", &tmp))?;
     fs::rename(&tmp, path).map_err(io_error("cannot replace", path))?;
     if let Some(dir) = path.parent() {
@@ -173,16 +155,10 @@ fn load(path: &Path, limits: Limits) -> Result<(Chain, LoadReport), StoreError> 
         }
         let verdict = serde_json::from_slice::<Block>(&line)
             .map_err(|e| format!("line {}: not a block: {e}", chain.len() + 1))
-            .and_then(|block| {
-                chain
-                    .append(block)
-                    .map_err(|e| format!("block {}: {e}", chain.len()))
-            });
+            .and_then(|block| chain.append(block).map_err(|e| format!("block {}: {e}", chain.len())));
         if let Err(reason) = verdict {
             report.first_error = Some(reason);
-            report.dropped_lines = 1 + lines
-                .filter(|l| l.as_ref().is_ok_and(|l| !l.trim_ascii().is_empty()))
-                .count();
+            report.dropped_lines = 1 + lines.filter(|l| l.as_ref().is_ok_and(|l| !l.trim_ascii().is_empty())).count();
             break;
         }
     }

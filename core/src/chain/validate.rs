@@ -22,13 +22,7 @@ pub struct Limits {
 impl Limits {
     /// The network's rules at difficulty `difficulty`.
     pub const fn new(difficulty: u32) -> Self {
-        Self {
-            difficulty,
-            max_messages: 10,
-            max_message_chars: 20,
-            max_nonce_chars: 40,
-            max_datagram: 1024,
-        }
+        Self { difficulty, max_messages: 10, max_message_chars: 20, max_nonce_chars: 40, max_datagram: 1024 }
     }
 }
 
@@ -99,69 +93,36 @@ pub enum BlockError {
 /// Checks `block` for the slot after `parent` (`None` for genesis) under `limits`.
 ///
 /// Cheap checks come first; the hash is computed last.
-pub fn validate_block(
-    block: &Block,
-    parent: Option<&Block>,
-    limits: &Limits,
-) -> Result<(), BlockError> {
+pub fn validate_block(block: &Block, parent: Option<&Block>, limits: &Limits) -> Result<(), BlockError> {
     let expected = parent.map_or(0, |p| p.height + 1);
     if block.height != expected {
-        return Err(BlockError::WrongHeight {
-            expected,
-            got: block.height,
-        });
+        return Err(BlockError::WrongHeight { expected, got: block.height });
     }
     if block.messages.len() > limits.max_messages {
-        return Err(BlockError::TooManyMessages {
-            count: block.messages.len(),
-            max: limits.max_messages,
-        });
+        return Err(BlockError::TooManyMessages { count: block.messages.len(), max: limits.max_messages });
     }
     for (index, message) in block.messages.iter().enumerate() {
         let chars = message.chars().count();
         if chars > limits.max_message_chars {
-            return Err(BlockError::MessageTooLong {
-                index,
-                chars,
-                max: limits.max_message_chars,
-            });
+            return Err(BlockError::MessageTooLong { index, chars, max: limits.max_message_chars });
         }
     }
     let nonce_chars = block.nonce.chars().count();
     if nonce_chars > limits.max_nonce_chars {
-        return Err(BlockError::NonceTooLong {
-            chars: nonce_chars,
-            max: limits.max_nonce_chars,
-        });
+        return Err(BlockError::NonceTooLong { chars: nonce_chars, max: limits.max_nonce_chars });
     }
     let bytes = block.reply_datagram_len();
     if bytes > limits.max_datagram {
-        return Err(BlockError::TooLarge {
-            bytes,
-            max: limits.max_datagram,
-        });
+        return Err(BlockError::TooLarge { bytes, max: limits.max_datagram });
     }
-    if block.hash.len() != 64
-        || !block
-            .hash
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    if block.hash.len() != 64 || !block.hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(BlockError::MalformedHash(block.hash.clone()));
     }
     let zeros = block.hash.bytes().rev().take_while(|b| *b == b'0').count() as u32;
     if zeros < limits.difficulty {
-        return Err(BlockError::TooFewZeros {
-            zeros,
-            difficulty: limits.difficulty,
-        });
+        return Err(BlockError::TooFewZeros { zeros, difficulty: limits.difficulty });
     }
-    let digest = block_hash(
-        parent.map(|p| p.hash.as_str()),
-        &block.mined_by,
-        &block.messages,
-        &block.nonce,
-    );
+    let digest = block_hash(parent.map(|p| p.hash.as_str()), &block.mined_by, &block.messages, &block.nonce);
     let computed = digest_hex(&digest);
     if computed != block.hash {
         return Err(BlockError::HashMismatch { computed });

@@ -66,11 +66,7 @@ impl Driver {
         }
     }
 
-    pub(super) fn run(
-        mut self,
-        datagrams: &Receiver<Datagram>,
-        commands: &Receiver<EngineCommand>,
-    ) {
+    pub(super) fn run(mut self, datagrams: &Receiver<Datagram>, commands: &Receiver<EngineCommand>) {
         self.flush_outputs();
         loop {
             let deadline = self.next_deadline();
@@ -115,10 +111,7 @@ impl Driver {
     }
 
     fn next_deadline(&self) -> Instant {
-        let mut deadline = self
-            .node
-            .poll_timeout()
-            .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        let mut deadline = self.node.poll_timeout().unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
         if self.dirty {
             deadline = deadline.min(self.last_publish + PUBLISH_EVERY);
         }
@@ -162,28 +155,15 @@ impl Driver {
 
     fn broadcast(&self, event: Event) {
         match &event {
-            Event::BlockAdded {
-                height,
-                hash,
-                mined_by,
-                ours,
-            } => {
+            Event::BlockAdded { height, hash, mined_by, ours } => {
                 tracing::debug!(height, hash = %&hash[..12.min(hash.len())], mined_by, ours, "block added");
             }
             Event::SyncFailed { reason } => tracing::warn!(%reason, "sync failed"),
             other => tracing::debug!(?other, "event"),
         }
-        let mut subscribers = self
-            .published
-            .subscribers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        subscribers.retain(|s| {
-            !matches!(
-                s.try_send(event.clone()),
-                Err(crossbeam_channel::TrySendError::Disconnected(_))
-            )
-        });
+        let mut subscribers = self.published.subscribers.lock().unwrap_or_else(|e| e.into_inner());
+        subscribers
+            .retain(|s| !matches!(s.try_send(event.clone()), Err(crossbeam_channel::TrySendError::Disconnected(_))));
     }
 
     fn maybe_sample(&mut self, now: Instant) {
@@ -209,19 +189,9 @@ impl Driver {
             total_hashes: self.pool.hashes(),
         };
         snapshot.counters.datagrams_dropped = self.dropped.load(Ordering::Relaxed);
-        *self
-            .published
-            .snapshot
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+        *self.published.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
         self.published.version.fetch_add(1, Ordering::Release);
-        if let Some(notify) = self
-            .published
-            .on_change
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-        {
+        if let Some(notify) = self.published.on_change.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             notify();
         }
         self.dirty = false;

@@ -16,12 +16,7 @@ impl HashrateMeter {
     /// Records the counter's value at `now`.
     pub(super) fn sample(&mut self, now: Instant, total: u64) {
         self.samples.push_back((now, total));
-        while self.samples.len() > 2
-            && self
-                .samples
-                .front()
-                .is_some_and(|(t, _)| now.duration_since(*t) > WINDOW)
-        {
+        while self.samples.len() > 2 && self.samples.front().is_some_and(|(t, _)| now.duration_since(*t) > WINDOW) {
             self.samples.pop_front();
         }
     }
@@ -29,9 +24,7 @@ impl HashrateMeter {
     /// Hashes per second over the window (0 with fewer than two samples).
     pub(super) fn rate(&self) -> f64 {
         match (self.samples.front(), self.samples.back()) {
-            (Some((t0, h0)), Some((t1, h1))) if t1 > t0 => {
-                (h1 - h0) as f64 / t1.duration_since(*t0).as_secs_f64()
-            }
+            (Some((t0, h0)), Some((t1, h1))) if t1 > t0 => (h1 - h0) as f64 / t1.duration_since(*t0).as_secs_f64(),
             _ => 0.0,
         }
     }

@@ -92,14 +92,8 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
         );
     }
     tracing::info!(blocks = chain.len(), file = %store.path().display(), "chain loaded");
-    let socket = UdpSocket::bind(config.bind).map_err(|source| StartError::Bind {
-        addr: config.bind,
-        source,
-    })?;
-    let local_addr = socket.local_addr().map_err(|source| StartError::Bind {
-        addr: config.bind,
-        source,
-    })?;
+    let socket = UdpSocket::bind(config.bind).map_err(|source| StartError::Bind { addr: config.bind, source })?;
+    let local_addr = socket.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
     let now = Instant::now();
     let node = Node::new(config.node.clone(), chain, now);
     let published = Arc::new(Published {
@@ -113,46 +107,17 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
     let (save_tx, save_rx) = bounded(64);
     let stop = Arc::new(AtomicBool::new(false));
     let dropped = Arc::new(AtomicU64::new(0));
-    let recv_socket = socket.try_clone().map_err(|source| StartError::Bind {
-        addr: config.bind,
-        source,
-    })?;
+    let recv_socket = socket.try_clone().map_err(|source| StartError::Bind { addr: config.bind, source })?;
     let mut threads = Vec::new();
     let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
-        std::thread::Builder::new()
-            .name(name.to_owned())
-            .spawn(f)
-            .map_err(StartError::Thread)
+        std::thread::Builder::new().name(name.to_owned()).spawn(f).map_err(StartError::Thread)
     };
     let (stop_rx, dropped_rx) = (stop.clone(), dropped.clone());
-    threads.push(spawn(
-        "net-rx",
-        Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)),
-    )?);
-    threads.push(spawn(
-        "store",
-        Box::new(move || persist::store_loop(store, &save_rx)),
-    )?);
-    let driver = driver::Driver::new(
-        node,
-        socket,
-        config.threads,
-        save_tx,
-        published.clone(),
-        dropped,
-    );
-    threads.push(spawn(
-        "engine",
-        Box::new(move || driver.run(&net_rx, &cmd_rx)),
-    )?);
-    Ok(EngineHandle {
-        commands: cmd_tx,
-        published,
-        threads,
-        local_addr,
-        load_report,
-        stop,
-    })
+    threads.push(spawn("net-rx", Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)))?);
+    threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx)))?);
+    let driver = driver::Driver::new(node, socket, config.threads, save_tx, published.clone(), dropped);
+    threads.push(spawn("engine", Box::new(move || driver.run(&net_rx, &cmd_rx)))?);
+    Ok(EngineHandle { commands: cmd_tx, published, threads, local_addr, load_report, stop })
 }
 
 impl EngineHandle {
@@ -174,11 +139,7 @@ impl EngineHandle {
 
     /// The latest snapshot.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.published
-            .snapshot
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.published.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Increases each time a new snapshot is published.
@@ -189,22 +150,14 @@ impl EngineHandle {
     /// A stream of the node's events from now on (dropped when the receiver lags).
     pub fn subscribe(&self) -> Receiver<Event> {
         let (tx, rx) = bounded(1024);
-        self.published
-            .subscribers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(tx);
+        self.published.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
         rx
     }
 
     /// Calls `f` (from the engine thread) whenever a new snapshot is published — a
     /// window uses it to request a repaint.
     pub fn on_change(&self, f: impl Fn() + Send + 'static) {
-        *self
-            .published
-            .on_change
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some(Box::new(f));
+        *self.published.on_change.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(f));
     }
 
     /// The bound UDP address.

@@ -15,12 +15,7 @@ pub(super) type Datagram = (SocketAddr, Vec<u8>);
 
 /// Receives datagrams until `stop` is set, handing them to the engine; drops (and
 /// counts) datagrams when the engine is too far behind.
-pub(super) fn receive_loop(
-    socket: &UdpSocket,
-    to_engine: &Sender<Datagram>,
-    stop: &AtomicBool,
-    dropped: &AtomicU64,
-) {
+pub(super) fn receive_loop(socket: &UdpSocket, to_engine: &Sender<Datagram>, stop: &AtomicBool, dropped: &AtomicU64) {
     let mut buffer = vec![0u8; MAX_RECV];
     // A backstop for the wake-up datagram sent at shutdown.
     let _ = socket.set_read_timeout(Some(Duration::from_secs(1)));
@@ -38,11 +33,7 @@ pub(super) fn receive_loop(
                     Err(TrySendError::Disconnected(_)) => break,
                 }
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
             // ICMP "port unreachable" from an earlier send surfaces here on some systems.
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
             Err(error) => {
@@ -66,11 +57,7 @@ pub fn dns_resolver() -> Resolver {
         }
         let found = (host, port).to_socket_addrs().ok().and_then(|addrs| {
             let addrs: Vec<SocketAddr> = addrs.collect();
-            addrs
-                .iter()
-                .find(|a| a.is_ipv4())
-                .or(addrs.first())
-                .copied()
+            addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied()
         });
         let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= CACHE_SIZE {

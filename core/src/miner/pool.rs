@@ -29,11 +29,7 @@ pub struct MinerPool {
 impl MinerPool {
     /// Starts `threads` idle workers; found blocks go to `found`.
     pub fn new(threads: usize, found: Sender<Block>) -> Self {
-        let mut pool = Self {
-            shared: Arc::default(),
-            workers: Vec::new(),
-            found,
-        };
+        let mut pool = Self { shared: Arc::default(), workers: Vec::new(), found };
         pool.set_threads(threads);
         pool
     }
@@ -70,13 +66,7 @@ impl MinerPool {
                 }
             }
         }
-        let job = self
-            .shared
-            .job
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .1
-            .clone();
+        let job = self.shared.job.lock().unwrap_or_else(|e| e.into_inner()).1.clone();
         self.set_job(job);
     }
 

@@ -21,26 +21,16 @@ impl Node {
             return;
         }
         let asked = self.peers.addrs().into_iter().map(|a| (a, now)).collect();
-        self.round = Some(Round {
-            trigger,
-            started: now,
-            asked,
-            replies: Default::default(),
-            resent: false,
-        });
+        self.round = Some(Round { trigger, started: now, asked, replies: Default::default(), resent: false });
         for peer in self.peers.addrs() {
             self.send(peer, &Message::Stats);
         }
     }
 
     pub(super) fn on_stats_reply(&mut self, now: Instant, from: SocketAddr, reply: StatsReply) {
-        let asked_at = self
-            .round
-            .as_ref()
-            .and_then(|r| r.asked.get(&from).copied());
+        let asked_at = self.round.as_ref().and_then(|r| r.asked.get(&from).copied());
         let rtt = asked_at.map(|t| now.saturating_duration_since(t));
-        self.peers
-            .set_reported(from, reply.height, reply.hash.clone(), rtt);
+        self.peers.set_reported(from, reply.height, reply.hash.clone(), rtt);
         if let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) {
             round.replies.insert(from, (reply.height, reply.hash));
             if round.complete() {
@@ -53,11 +43,7 @@ impl Node {
     pub(super) fn round_deadline(&self) -> Option<Instant> {
         let round = self.round.as_ref()?;
         let wait = self.config.stats_wait;
-        Some(if round.resent {
-            round.started + wait
-        } else {
-            round.started + wait / 2
-        })
+        Some(if round.resent { round.started + wait } else { round.started + wait / 2 })
     }
 
     pub(super) fn progress_round(&mut self, now: Instant) {
@@ -90,10 +76,7 @@ impl Node {
             None => Decision::NoReplies,
             Some(best) if self.holds(best) && best.height == self.chain.len() => Decision::InSync,
             Some(best) if self.holds(best) => Decision::Ahead,
-            Some(best) => Decision::Sync {
-                height: best.height,
-                hash: best.hash.clone(),
-            },
+            Some(best) => Decision::Sync { height: best.height, hash: best.hash.clone() },
         };
         let summary = RoundSummary {
             trigger: round.trigger,
@@ -114,11 +97,7 @@ impl Node {
 
     /// Whether our chain contains the tip of `group` (ours, or a prefix of ours).
     fn holds(&self, group: &Group) -> bool {
-        group
-            .height
-            .checked_sub(1)
-            .and_then(|h| self.chain.get(h))
-            .is_some_and(|b| b.hash == group.hash)
+        group.height.checked_sub(1).and_then(|h| self.chain.get(h)).is_some_and(|b| b.hash == group.hash)
     }
 
     /// Syncs to the best remaining group, skipping chains we already hold.
@@ -136,27 +115,10 @@ impl Node {
         }
     }
 
-    pub(super) fn start_sync(
-        &mut self,
-        now: Instant,
-        height: u64,
-        hash: String,
-        sources: Vec<SocketAddr>,
-    ) {
+    pub(super) fn start_sync(&mut self, now: Instant, height: u64, hash: String, sources: Vec<SocketAddr>) {
         tracing::info!(height, hash = %&hash[..hash.len().min(12)], sources = sources.len(), "syncing");
-        self.emit(Event::SyncStarted {
-            height,
-            hash: hash.clone(),
-            sources: sources.len(),
-        });
-        let sync = Sync::new(
-            height,
-            hash,
-            sources,
-            self.chain.len(),
-            self.config.max_sync_blocks,
-            now,
-        );
+        self.emit(Event::SyncStarted { height, hash: hash.clone(), sources: sources.len() });
+        let sync = Sync::new(height, hash, sources, self.chain.len(), self.config.max_sync_blocks, now);
         self.sync = Some(sync);
         self.request_blocks(now);
     }
@@ -209,11 +171,7 @@ impl Node {
 
     /// Replaces our chain from `fork` with the fetched, checked `branch`.
     fn adopt(&mut self, now: Instant, mut fork: u64, mut branch: Vec<Block>) {
-        let same = branch
-            .iter()
-            .zip(fork..)
-            .take_while(|(b, h)| self.chain.get(*h) == Some(*b))
-            .count();
+        let same = branch.iter().zip(fork..).take_while(|(b, h)| self.chain.get(*h) == Some(*b)).count();
         branch.drain(..same);
         fork += same as u64;
         let added = branch.len() as u64;
@@ -221,19 +179,9 @@ impl Node {
             Ok(removed) => {
                 self.sync = None;
                 self.fallbacks.clear();
-                tracing::info!(
-                    fork,
-                    removed,
-                    added,
-                    height = self.chain.len(),
-                    "adopted the agreed chain"
-                );
+                tracing::info!(fork, removed, added, height = self.chain.len(), "adopted the agreed chain");
                 self.outputs.push_back(Output::ChainChanged { from: fork });
-                self.emit(Event::ChainSynced {
-                    fork,
-                    removed,
-                    added,
-                });
+                self.emit(Event::ChainSynced { fork, removed, added });
                 self.refresh_job();
             }
             Err(error) => self.fail_sync(now, error.to_string()),

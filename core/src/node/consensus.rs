@@ -72,11 +72,7 @@ impl Round {
 
     /// The peers that have not answered yet.
     pub fn silent(&self) -> Vec<SocketAddr> {
-        self.asked
-            .keys()
-            .filter(|a| !self.replies.contains_key(a))
-            .copied()
-            .collect()
+        self.asked.keys().filter(|a| !self.replies.contains_key(a)).copied().collect()
     }
 }
 
@@ -103,17 +99,11 @@ pub fn rank_replies(replies: &BTreeMap<SocketAddr, (u64, Option<String>)>) -> Ve
     let mut groups: BTreeMap<(u64, String), Vec<SocketAddr>> = BTreeMap::new();
     for (addr, (height, hash)) in replies {
         if let Some(hash) = hash.as_ref().filter(|_| *height > 0) {
-            groups
-                .entry((*height, hash.clone()))
-                .or_default()
-                .push(*addr);
+            groups.entry((*height, hash.clone())).or_default().push(*addr);
         }
     }
-    let lone: Vec<(u64, String)> = groups
-        .iter()
-        .filter(|(_, peers)| peers.len() == 1)
-        .map(|(key, _)| key.clone())
-        .collect();
+    let lone: Vec<(u64, String)> =
+        groups.iter().filter(|(_, peers)| peers.len() == 1).map(|(key, _)| key.clone()).collect();
     for (height, hash) in lone {
         let count_index_key = (height + 1, hash.clone());
         if groups.contains_key(&count_index_key)
@@ -122,21 +112,9 @@ pub fn rank_replies(replies: &BTreeMap<SocketAddr, (u64, Option<String>)>) -> Ve
             groups.entry(count_index_key).or_default().extend(peers);
         }
     }
-    let mut ranked: Vec<Group> = groups
-        .into_iter()
-        .map(|((height, hash), peers)| Group {
-            height,
-            hash,
-            peers,
-        })
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.peers
-            .len()
-            .cmp(&a.peers.len())
-            .then(b.height.cmp(&a.height))
-            .then(a.hash.cmp(&b.hash))
-    });
+    let mut ranked: Vec<Group> =
+        groups.into_iter().map(|((height, hash), peers)| Group { height, hash, peers }).collect();
+    ranked.sort_by(|a, b| b.peers.len().cmp(&a.peers.len()).then(b.height.cmp(&a.height)).then(a.hash.cmp(&b.hash)));
     ranked
 }
 
@@ -146,30 +124,14 @@ mod tests {
 
     fn replies(list: &[(u16, u64, Option<&str>)]) -> BTreeMap<SocketAddr, (u64, Option<String>)> {
         list.iter()
-            .map(|(port, h, hash)| {
-                (
-                    SocketAddr::from(([127, 0, 0, 1], *port)),
-                    (*h, hash.map(String::from)),
-                )
-            })
+            .map(|(port, h, hash)| (SocketAddr::from(([127, 0, 0, 1], *port)), (*h, hash.map(String::from))))
             .collect()
     }
 
     #[test]
     fn majority_wins_over_a_longer_minority() {
-        let ranked = rank_replies(&replies(&[
-            (1, 5, Some("a")),
-            (2, 5, Some("a")),
-            (3, 9, Some("b")),
-        ]));
-        assert_eq!(
-            (
-                ranked[0].height,
-                ranked[0].hash.as_str(),
-                ranked[0].peers.len()
-            ),
-            (5, "a", 2)
-        );
+        let ranked = rank_replies(&replies(&[(1, 5, Some("a")), (2, 5, Some("a")), (3, 9, Some("b"))]));
+        assert_eq!((ranked[0].height, ranked[0].hash.as_str(), ranked[0].peers.len()), (5, "a", 2));
         assert_eq!(ranked[1].height, 9);
     }
 
@@ -187,12 +149,8 @@ mod tests {
 
     #[test]
     fn a_lone_top_index_reply_joins_its_chain() {
-        let ranked = rank_replies(&replies(&[
-            (1, 7, Some("t")),
-            (2, 7, Some("t")),
-            (3, 6, Some("t")),
-            (4, 9, Some("z")),
-        ]));
+        let ranked =
+            rank_replies(&replies(&[(1, 7, Some("t")), (2, 7, Some("t")), (3, 6, Some("t")), (4, 9, Some("z"))]));
         assert_eq!(ranked.len(), 2);
         assert_eq!((ranked[0].height, ranked[0].peers.len()), (7, 3));
     }

@@ -33,10 +33,7 @@ impl Node {
             Message::Flood(flood) => self.on_flood(now, from, flood, bytes),
             Message::FloodReply(reply) => self.on_flood_reply(now, from, reply),
             Message::Stats => {
-                let reply = StatsReply {
-                    height: self.chain.len(),
-                    hash: self.chain.tip().map(|b| b.hash.clone()),
-                };
+                let reply = StatsReply { height: self.chain.len(), hash: self.chain.tip().map(|b| b.hash.clone()) };
                 self.send(from, &Message::StatsReply(reply));
             }
             Message::StatsReply(reply) => self.on_stats_reply(now, from, reply),
@@ -53,9 +50,7 @@ impl Node {
                 };
                 self.send(from, &Message::GetBlockReply(reply));
             }
-            Message::GetBlockReply(BlockReply::Block(block)) => {
-                self.on_block_reply(now, from, block)
-            }
+            Message::GetBlockReply(BlockReply::Block(block)) => self.on_block_reply(now, from, block),
             Message::GetBlockReply(BlockReply::Missing) => self.counters.missing_received += 1,
             Message::Announce(block) => self.on_announce(now, from, block),
             Message::NewWord { word } => {
@@ -72,7 +67,7 @@ impl Node {
     /// FLOOD: reply to its originator, forward it once per id, remember the originator.
     fn on_flood(&mut self, now: Instant, from: SocketAddr, flood: Flood, raw: &[u8]) {
         let origin = self.resolve(&flood.host, flood.port);
-        if !self.seen.insert(&flood.id) {
+        if !self.seen.insert(&flood.host, flood.port, &flood.id) {
             self.counters.duplicate_floods += 1;
             if let Some(origin) = origin {
                 self.peers.touch(origin, now);
@@ -83,11 +78,8 @@ impl Node {
             return;
         };
         if self.reply_limiter.allow(origin, now) {
-            let reply = FloodReply {
-                host: self.config.host.clone(),
-                port: self.config.port,
-                name: self.config.name.clone(),
-            };
+            let reply =
+                FloodReply { host: self.config.host.clone(), port: self.config.port, name: self.config.name.clone() };
             self.send(origin, &Message::FloodReply(reply));
         }
         if raw.len() <= MAX_SEND {
@@ -98,11 +90,7 @@ impl Node {
                 }
             }
         }
-        let learned = if from == origin {
-            Learned::Flood
-        } else {
-            Learned::ForwardedBy(from)
-        };
+        let learned = if from == origin { Learned::Flood } else { Learned::ForwardedBy(from) };
         self.add_peer(origin, &flood.name, learned, now);
         if from != origin {
             self.peers.add_link(from, origin);
@@ -113,30 +101,17 @@ impl Node {
     /// from another machine is read as coming from that machine's address.
     fn on_flood_reply(&mut self, now: Instant, from: SocketAddr, reply: FloodReply) {
         let addr = self.resolve(&reply.host, reply.port).map(|a| {
-            if a.ip().is_loopback() && !from.ip().is_loopback() {
-                SocketAddr::new(from.ip(), a.port())
-            } else {
-                a
-            }
+            if a.ip().is_loopback() && !from.ip().is_loopback() { SocketAddr::new(from.ip(), a.port()) } else { a }
         });
         if let Some(addr) = addr.filter(|a| *a != self.me) {
             self.add_peer(addr, &reply.name, Learned::FloodReply, now);
         }
     }
 
-    pub(super) fn add_peer(
-        &mut self,
-        addr: SocketAddr,
-        name: &str,
-        learned: Learned,
-        now: Instant,
-    ) {
+    pub(super) fn add_peer(&mut self, addr: SocketAddr, name: &str, learned: Learned, now: Instant) {
         if self.peers.upsert(addr, name, learned, now) == Upsert::New {
             tracing::debug!(%addr, name, "peer joined");
-            self.emit(Event::PeerJoined {
-                addr,
-                name: name.to_owned(),
-            });
+            self.emit(Event::PeerJoined { addr, name: name.to_owned() });
         }
     }
 
@@ -180,14 +155,9 @@ impl Node {
     /// Reports the new tip block and refreshes the miner's job.
     fn block_added(&mut self, ours: bool) {
         if let Some(tip) = self.chain.tip() {
-            let event = Event::BlockAdded {
-                height: tip.height,
-                hash: tip.hash.clone(),
-                mined_by: tip.mined_by.clone(),
-                ours,
-            };
-            self.outputs
-                .push_back(super::Output::ChainChanged { from: tip.height });
+            let event =
+                Event::BlockAdded { height: tip.height, hash: tip.hash.clone(), mined_by: tip.mined_by.clone(), ours };
+            self.outputs.push_back(super::Output::ChainChanged { from: tip.height });
             self.emit(event);
         }
         self.refresh_job();

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::time::Instant;
 
-/// The most recent FLOOD ids, forgetting the oldest beyond `max`.
+/// The most recent FLOODs, by originator and id, forgetting the oldest beyond `max`.
+/// Keyed by originator too: peers that number their FLOODs 1, 2, 3… (or share a
+/// random seed) must not shadow each other.
 #[derive(Debug)]
 pub struct SeenIds {
     set: HashSet<String>,
@@ -16,16 +18,13 @@ pub struct SeenIds {
 impl SeenIds {
     /// An empty set remembering at most `max` ids.
     pub fn new(max: usize) -> Self {
-        Self {
-            set: HashSet::new(),
-            order: VecDeque::new(),
-            max: max.max(1),
-        }
+        Self { set: HashSet::new(), order: VecDeque::new(), max: max.max(1) }
     }
 
-    /// Records `id`; returns whether it was new.
-    pub fn insert(&mut self, id: &str) -> bool {
-        if self.set.contains(id) {
+    /// Records the FLOOD `id` of `host:port`; returns whether it was new.
+    pub fn insert(&mut self, host: &str, port: u16, id: &str) -> bool {
+        let key = format!("{host}:{port} {id}");
+        if self.set.contains(&key) {
             return false;
         }
         if self.order.len() >= self.max
@@ -33,8 +32,8 @@ impl SeenIds {
         {
             self.set.remove(&oldest);
         }
-        self.set.insert(id.to_owned());
-        self.order.push_back(id.to_owned());
+        self.set.insert(key.clone());
+        self.order.push_back(key);
         true
     }
 
@@ -67,13 +66,7 @@ impl RateLimiter {
     /// A limiter of `rate` messages per second per address.
     pub fn new(rate: u32, max_sources: usize) -> Self {
         let rate = f64::from(rate.max(1));
-        Self {
-            buckets: BTreeMap::new(),
-            rate,
-            burst: 2.0 * rate,
-            max_sources,
-            refused: 0,
-        }
+        Self { buckets: BTreeMap::new(), rate, burst: 2.0 * rate, max_sources, refused: 0 }
     }
 
     /// Whether `addr` may send one more message at `now`.
@@ -84,10 +77,7 @@ impl RateLimiter {
                 return true;
             }
         }
-        let bucket = self.buckets.entry(addr).or_insert(Bucket {
-            tokens: self.burst,
-            last: now,
-        });
+        let bucket = self.buckets.entry(addr).or_insert(Bucket { tokens: self.burst, last: now });
         let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.rate).min(self.burst);
         bucket.last = now;
@@ -102,9 +92,7 @@ impl RateLimiter {
 
     fn forget_idle(&mut self, now: Instant) {
         let (rate, burst) = (self.rate, self.burst);
-        self.buckets.retain(|_, b| {
-            b.tokens + now.saturating_duration_since(b.last).as_secs_f64() * rate < burst
-        });
+        self.buckets.retain(|_, b| b.tokens + now.saturating_duration_since(b.last).as_secs_f64() * rate < burst);
     }
 
     /// Messages refused so far.
@@ -121,12 +109,12 @@ mod tests {
     #[test]
     fn seen_ids_forget_the_oldest() {
         let mut seen = SeenIds::new(2);
-        assert!(seen.insert("a"));
-        assert!(!seen.insert("a"));
-        assert!(seen.insert("b"));
-        assert!(seen.insert("c"));
+        assert!(seen.insert("h", 1, "a"));
+        assert!(!seen.insert("h", 1, "a"));
+        assert!(seen.insert("h", 2, "a"), "another originator's id 'a'");
+        assert!(seen.insert("h", 1, "c"));
         assert_eq!(seen.len(), 2);
-        assert!(seen.insert("a"), "the oldest id was forgotten");
+        assert!(seen.insert("h", 1, "a"), "the oldest id was forgotten");
     }
 
     #[test]
@@ -138,10 +126,7 @@ mod tests {
         let passed = (0..10_000).filter(|_| limiter.allow(storm, now)).count();
         assert_eq!(passed, 200, "the burst passes, nothing more");
         assert!(limiter.allow(quiet, now));
-        assert!(
-            limiter.allow(storm, now + Duration::from_millis(20)),
-            "tokens refill"
-        );
+        assert!(limiter.allow(storm, now + Duration::from_millis(20)), "tokens refill");
         assert_eq!(limiter.refused(), 9_800);
     }
 

@@ -173,8 +173,7 @@ pub struct Node {
 impl Node {
     /// A node with `chain` (loaded from disk) starting at `now`.
     pub fn new(config: Config, chain: Chain, now: Instant) -> Self {
-        let me = parse_host(&config.host, config.port)
-            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)));
+        let me = parse_host(&config.host, config.port).unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)));
         let limits = *chain.limits();
         let mut node = Self {
             me,
@@ -237,13 +236,8 @@ impl Node {
                 self.refresh_job();
             }
             Command::AddPeer(addr) => {
-                if addr != self.me
-                    && self.peers.upsert(addr, "", Learned::Manual, now) == peers::Upsert::New
-                {
-                    self.emit(Event::PeerJoined {
-                        addr,
-                        name: String::new(),
-                    });
+                if addr != self.me && self.peers.upsert(addr, "", Learned::Manual, now) == peers::Upsert::New {
+                    self.emit(Event::PeerJoined { addr, name: String::new() });
                 }
                 let flood = self.new_flood();
                 self.send(addr, &flood);
@@ -285,8 +279,7 @@ impl Node {
     /// Resolves a host from a FLOOD: IP literals and `localhost` here, names through
     /// the configured resolver. Addresses we must never send to are refused.
     fn resolve(&self, host: &str, port: u16) -> Option<SocketAddr> {
-        let addr = parse_host(host, port)
-            .or_else(|| self.config.resolver.as_ref().and_then(|r| r(host, port)))?;
+        let addr = parse_host(host, port).or_else(|| self.config.resolver.as_ref().and_then(|r| r(host, port)))?;
         sendable(addr).then_some(addr)
     }
 }
@@ -296,9 +289,7 @@ fn parse_host(host: &str, port: u16) -> Option<SocketAddr> {
     if host.eq_ignore_ascii_case("localhost") {
         return Some(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
     }
-    host.parse::<IpAddr>()
-        .ok()
-        .map(|ip| SocketAddr::new(ip, port))
+    host.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, port))
 }
 
 /// Whether we may send to `addr`: a real unicast address and port.

@@ -76,22 +76,11 @@ pub struct PeerTable {
 impl PeerTable {
     /// An empty table of at most `max` peers.
     pub fn new(max: usize) -> Self {
-        Self {
-            peers: BTreeMap::new(),
-            links: BTreeSet::new(),
-            max,
-            refused: 0,
-        }
+        Self { peers: BTreeMap::new(), links: BTreeSet::new(), max, refused: 0 }
     }
 
     /// Adds `addr` or refreshes it; a better-informed name replaces an empty one.
-    pub fn upsert(
-        &mut self,
-        addr: SocketAddr,
-        name: &str,
-        learned: Learned,
-        now: Instant,
-    ) -> Upsert {
+    pub fn upsert(&mut self, addr: SocketAddr, name: &str, learned: Learned, now: Instant) -> Upsert {
         if let Some(peer) = self.peers.get_mut(&addr) {
             peer.last_seen = now;
             if !name.is_empty() {
@@ -142,13 +131,7 @@ impl PeerTable {
     }
 
     /// Stores a STATS_REPLY and its round-trip time.
-    pub fn set_reported(
-        &mut self,
-        addr: SocketAddr,
-        height: u64,
-        hash: Option<String>,
-        rtt: Option<Duration>,
-    ) {
+    pub fn set_reported(&mut self, addr: SocketAddr, height: u64, hash: Option<String>, rtt: Option<Duration>) {
         if let Some(peer) = self.peers.get_mut(&addr) {
             peer.reported = Some((height, hash));
             if rtt.is_some() {
@@ -159,10 +142,7 @@ impl PeerTable {
 
     /// Remembers that `forwarder` forwarded a FLOOD of `origin` (an edge of the peer graph).
     pub fn add_link(&mut self, forwarder: SocketAddr, origin: SocketAddr) {
-        if self.peers.contains_key(&forwarder)
-            && self.peers.contains_key(&origin)
-            && self.links.len() < self.max * 8
-        {
+        if self.peers.contains_key(&forwarder) && self.peers.contains_key(&origin) && self.links.len() < self.max * 8 {
             self.links.insert((forwarder, origin));
         }
     }
@@ -179,8 +159,7 @@ impl PeerTable {
             self.peers.remove(addr);
         }
         if !gone.is_empty() {
-            self.links
-                .retain(|(a, b)| self.peers.contains_key(a) && self.peers.contains_key(b));
+            self.links.retain(|(a, b)| self.peers.contains_key(a) && self.peers.contains_key(b));
         }
         gone
     }
@@ -241,14 +220,8 @@ mod tests {
         let mut table = PeerTable::new(2);
         assert_eq!(table.upsert(addr(1), "a", Learned::Flood, now), Upsert::New);
         assert_eq!(table.upsert(addr(2), "b", Learned::Flood, now), Upsert::New);
-        assert_eq!(
-            table.upsert(addr(3), "c", Learned::Flood, now),
-            Upsert::Refused
-        );
-        assert_eq!(
-            table.upsert(addr(1), "", Learned::Flood, now),
-            Upsert::Refreshed
-        );
+        assert_eq!(table.upsert(addr(3), "c", Learned::Flood, now), Upsert::Refused);
+        assert_eq!(table.upsert(addr(1), "", Learned::Flood, now), Upsert::Refreshed);
         assert_eq!(table.get(&addr(1)).unwrap().name, "a");
         assert_eq!((table.len(), table.refused()), (2, 1));
     }
@@ -261,10 +234,7 @@ mod tests {
         table.upsert(addr(2), "b", Learned::ForwardedBy(addr(1)), start);
         table.add_link(addr(1), addr(2));
         table.touch(addr(1), start + Duration::from_secs(30));
-        assert_eq!(
-            table.next_expiry(Duration::from_secs(60)),
-            Some(start + Duration::from_secs(60))
-        );
+        assert_eq!(table.next_expiry(Duration::from_secs(60)), Some(start + Duration::from_secs(60)));
         let gone = table.expire(start + Duration::from_secs(61), Duration::from_secs(60));
         assert_eq!(gone, vec![addr(2)]);
         assert_eq!(table.links().count(), 0);

@@ -33,12 +33,7 @@ pub struct PendingWords {
 impl PendingWords {
     /// An empty queue of at most `max` words, checked against `limits`.
     pub fn new(limits: Limits, max: usize) -> Self {
-        Self {
-            words: VecDeque::new(),
-            limits,
-            max,
-            refused: 0,
-        }
+        Self { words: VecDeque::new(), limits, max, refused: 0 }
     }
 
     /// Queues `word`.
@@ -127,10 +122,7 @@ mod tests {
             words.push(format!("w{i}")).unwrap();
         }
         let messages = words.next_messages(5, "me");
-        assert_eq!(
-            messages,
-            (0..10).map(|i| format!("w{i}")).collect::<Vec<_>>()
-        );
+        assert_eq!(messages, (0..10).map(|i| format!("w{i}")).collect::<Vec<_>>());
         words.remove_mined(&messages);
         assert_eq!(words.iter().next().map(String::as_str), Some("w10"));
     }

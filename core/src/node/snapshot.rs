@@ -186,10 +186,7 @@ impl Node {
             .peers
             .iter()
             .map(|(addr, p)| {
-                let (height, hash) = p
-                    .reported
-                    .clone()
-                    .map_or((None, None), |(h, x)| (Some(h), x));
+                let (height, hash) = p.reported.clone().map_or((None, None), |(h, x)| (Some(h), x));
                 PeerView {
                     address: addr.to_string(),
                     name: p.name.clone(),
@@ -216,11 +213,7 @@ impl Node {
             tip,
             blocks: self.chain.blocks().clone(),
             peers,
-            links: self
-                .peers
-                .links()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
+            links: self.peers.links().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
             mining: self.mining,
             job: self.job.as_ref().map(|j| JobView {
                 height: j.height,

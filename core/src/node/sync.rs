@@ -132,19 +132,10 @@ impl Sync {
                 return out;
             };
             self.retry.pop();
-            if self.blocks.contains_key(&height)
-                || (height >= self.low && height != self.target_height)
-            {
+            if self.blocks.contains_key(&height) || (height >= self.low && height != self.target_height) {
                 continue;
             }
-            self.inflight.insert(
-                height,
-                Request {
-                    source,
-                    sent: now,
-                    attempts: 0,
-                },
-            );
+            self.inflight.insert(height, Request { source, sent: now, attempts: 0 });
             out.push((source, height));
         }
         while let Some(height) = self.next {
@@ -155,20 +146,10 @@ impl Sync {
                 break;
             };
             self.next = height.checked_sub(1);
-            if height >= self.low
-                || self.blocks.contains_key(&height)
-                || self.inflight.contains_key(&height)
-            {
+            if height >= self.low || self.blocks.contains_key(&height) || self.inflight.contains_key(&height) {
                 continue;
             }
-            self.inflight.insert(
-                height,
-                Request {
-                    source,
-                    sent: now,
-                    attempts: 0,
-                },
-            );
+            self.inflight.insert(height, Request { source, sent: now, attempts: 0 });
             out.push((source, height));
         }
         out
@@ -176,25 +157,12 @@ impl Sync {
 
     fn least_loaded(&self, window: usize, avoid: Option<SocketAddr>) -> Option<SocketAddr> {
         let load = |s: &SocketAddr| self.inflight.values().filter(|r| r.source == *s).count();
-        let candidates = self
-            .sources
-            .iter()
-            .filter(|s| Some(**s) != avoid || self.sources.len() == 1);
-        candidates
-            .map(|s| (load(s), *s))
-            .filter(|(l, _)| *l < window)
-            .min()
-            .map(|(_, s)| s)
+        let candidates = self.sources.iter().filter(|s| Some(**s) != avoid || self.sources.len() == 1);
+        candidates.map(|s| (load(s), *s)).filter(|(l, _)| *l < window).min().map(|(_, s)| s)
     }
 
     /// A block arrived from `from`.
-    pub fn on_block(
-        &mut self,
-        from: SocketAddr,
-        block: Block,
-        chain: &Chain,
-        now: Instant,
-    ) -> Progress {
+    pub fn on_block(&mut self, from: SocketAddr, block: Block, chain: &Chain, now: Instant) -> Progress {
         let height = block.height;
         if self.top_index_tried && height == self.target_height && block.hash == self.target_hash {
             // The peers reported their top index: the chain has one block more.
@@ -234,12 +202,7 @@ impl Sync {
             };
             if self.low <= chain.len() && chain.validate_at(self.low, top).is_ok() {
                 let fork = self.low;
-                let branch = self
-                    .blocks
-                    .split_off(&fork)
-                    .into_values()
-                    .map(|(b, _)| b)
-                    .collect();
+                let branch = self.blocks.split_off(&fork).into_values().map(|(b, _)| b).collect();
                 return Progress::Done { fork, branch };
             }
             if self.low == 0 {
@@ -315,21 +278,10 @@ impl Sync {
         let mut out = Vec::new();
         for (height, request) in due {
             if request.attempts >= MAX_ATTEMPTS {
-                return Err(format!(
-                    "block {height} was asked for {MAX_ATTEMPTS} times without an answer"
-                ));
+                return Err(format!("block {height} was asked for {MAX_ATTEMPTS} times without an answer"));
             }
-            let source = self
-                .least_loaded(usize::MAX, Some(request.source))
-                .unwrap_or(request.source);
-            self.inflight.insert(
-                height,
-                Request {
-                    source,
-                    sent: now,
-                    attempts: request.attempts + 1,
-                },
-            );
+            let source = self.least_loaded(usize::MAX, Some(request.source)).unwrap_or(request.source);
+            self.inflight.insert(height, Request { source, sent: now, attempts: request.attempts + 1 });
             out.push((source, height));
         }
         Ok(out)
@@ -338,10 +290,6 @@ impl Sync {
     /// The earliest moment `on_timeout` has work.
     pub fn next_deadline(&self, timeout: Duration, stall: Duration) -> Instant {
         let stall_at = self.last_progress + stall;
-        self.inflight
-            .values()
-            .map(|r| r.sent + timeout)
-            .min()
-            .map_or(stall_at, |t| t.min(stall_at))
+        self.inflight.values().map(|r| r.sent + timeout).min().map_or(stall_at, |t| t.min(stall_at))
     }
 }

@@ -73,9 +73,7 @@ impl Node {
             t.join_round,
             self.peers.next_expiry(self.config.peer_timeout),
             self.round_deadline(),
-            self.sync
-                .as_ref()
-                .map(|s| s.next_deadline(self.config.block_timeout, self.config.sync_stall)),
+            self.sync.as_ref().map(|s| s.next_deadline(self.config.block_timeout, self.config.sync_stall)),
         ];
         for deadline in deadlines.into_iter().flatten() {
             next = next.min(deadline);
@@ -100,15 +98,8 @@ impl Node {
     pub(super) fn new_flood(&mut self) -> Message {
         let bits = self.rng.u128(..);
         let hex = format!("{bits:032x}");
-        let id = format!(
-            "{}-{}-4{}-a{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[13..16],
-            &hex[17..20],
-            &hex[20..32]
-        );
-        self.seen.insert(&id);
+        let id = format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]);
+        self.seen.insert(&self.config.host, self.config.port, &id);
         Message::Flood(Flood {
             host: self.config.host.clone(),
             port: self.config.port,

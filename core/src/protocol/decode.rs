@@ -34,22 +34,17 @@ pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
     if bytes.len() > MAX_RECV {
         return Err(DecodeError::TooLarge(bytes.len()));
     }
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| DecodeError::NotJson(e.to_string()))?;
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| DecodeError::NotJson(e.to_string()))?;
     let Value::Object(object) = value else {
         return Err(DecodeError::NotObject);
     };
     let kind = match object.get("type") {
         Some(Value::String(kind)) => kind.as_str(),
         Some(other) => {
-            return Ok(Message::Unknown {
-                kind: other.to_string(),
-            });
+            return Ok(Message::Unknown { kind: other.to_string() });
         }
         None => {
-            return Ok(Message::Unknown {
-                kind: String::new(),
-            });
+            return Ok(Message::Unknown { kind: String::new() });
         }
     };
     let bad = |kind, field| DecodeError::BadField { kind, field };
@@ -67,26 +62,17 @@ pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
         }),
         "STATS" => Message::Stats,
         "STATS_REPLY" => Message::StatsReply(stats_reply(&object)),
-        "GET_BLOCK" => Message::GetBlock {
-            height: object
-                .get("height")
-                .and_then(unsigned)
-                .ok_or(bad("GET_BLOCK", "height"))?,
-        },
+        "GET_BLOCK" => {
+            Message::GetBlock { height: object.get("height").and_then(unsigned).ok_or(bad("GET_BLOCK", "height"))? }
+        }
         "GET_BLOCK_REPLY" => Message::GetBlockReply(match block_from_object(&object) {
             Some(block) if is_hex64(&block.hash) => BlockReply::Block(block),
             _ => BlockReply::Missing,
         }),
-        "ANNOUNCE" => {
-            Message::Announce(block_from_object(&object).ok_or(bad("ANNOUNCE", "block fields"))?)
-        }
-        "NEW_WORD" => Message::NewWord {
-            word: string(&object, "word").ok_or(bad("NEW_WORD", "word"))?,
-        },
+        "ANNOUNCE" => Message::Announce(block_from_object(&object).ok_or(bad("ANNOUNCE", "block fields"))?),
+        "NEW_WORD" => Message::NewWord { word: string(&object, "word").ok_or(bad("NEW_WORD", "word"))? },
         "CONSENSUS" => Message::Consensus,
-        other => Message::Unknown {
-            kind: other.to_owned(),
-        },
+        other => Message::Unknown { kind: other.to_owned() },
     })
 }
 
@@ -120,10 +106,7 @@ fn block_from_object(object: &Map<String, Value>) -> Option<Block> {
 
 fn stats_reply(object: &Map<String, Value>) -> StatsReply {
     let hash = string(object, "hash").filter(|h| h != "NONE" && !h.is_empty());
-    StatsReply {
-        height: object.get("height").and_then(unsigned).unwrap_or(0),
-        hash,
-    }
+    StatsReply { height: object.get("height").and_then(unsigned).unwrap_or(0), hash }
 }
 
 fn string(object: &Map<String, Value>, key: &str) -> Option<String> {
@@ -141,11 +124,7 @@ fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
 
 /// A port: an integer 1–65535, or the same as a numeric string.
 fn port(object: &Map<String, Value>) -> Option<u16> {
-    object
-        .get("port")
-        .and_then(unsigned)
-        .and_then(|p| u16::try_from(p).ok())
-        .filter(|p| *p != 0)
+    object.get("port").and_then(unsigned).and_then(|p| u16::try_from(p).ok()).filter(|p| *p != 0)
 }
 
 /// A non-negative integer, or a string holding one.

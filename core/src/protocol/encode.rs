@@ -9,18 +9,9 @@ use serde::Serialize;
 #[serde(tag = "type")]
 enum Wire<'a> {
     #[serde(rename = "FLOOD")]
-    Flood {
-        host: &'a str,
-        port: u16,
-        id: &'a str,
-        name: &'a str,
-    },
+    Flood { host: &'a str, port: u16, id: &'a str, name: &'a str },
     #[serde(rename = "FLOOD-REPLY")]
-    FloodReply {
-        host: &'a str,
-        port: u16,
-        name: &'a str,
-    },
+    FloodReply { host: &'a str, port: u16, name: &'a str },
     #[serde(rename = "STATS")]
     Stats,
     #[serde(rename = "STATS_REPLY")]
@@ -57,34 +48,14 @@ impl Message {
     /// encode as `{}`.
     pub fn encode(&self) -> Vec<u8> {
         let wire = match self {
-            Message::Flood(f) => Wire::Flood {
-                host: &f.host,
-                port: f.port,
-                id: &f.id,
-                name: &f.name,
-            },
-            Message::FloodReply(r) => Wire::FloodReply {
-                host: &r.host,
-                port: r.port,
-                name: &r.name,
-            },
+            Message::Flood(f) => Wire::Flood { host: &f.host, port: f.port, id: &f.id, name: &f.name },
+            Message::FloodReply(r) => Wire::FloodReply { host: &r.host, port: r.port, name: &r.name },
             Message::Stats => Wire::Stats,
-            Message::StatsReply(s) => Wire::StatsReply {
-                height: s.height,
-                hash: s.hash.as_deref(),
-            },
+            Message::StatsReply(s) => Wire::StatsReply { height: s.height, hash: s.hash.as_deref() },
             Message::GetBlock { height } => Wire::GetBlock { height: *height },
-            Message::GetBlockReply(BlockReply::Block(block)) => {
-                Wire::GetBlockReply(MaybeBlock::Block(block))
-            }
+            Message::GetBlockReply(BlockReply::Block(block)) => Wire::GetBlockReply(MaybeBlock::Block(block)),
             Message::GetBlockReply(BlockReply::Missing) => {
-                Wire::GetBlockReply(MaybeBlock::Missing {
-                    height: (),
-                    mined_by: (),
-                    nonce: (),
-                    messages: (),
-                    hash: (),
-                })
+                Wire::GetBlockReply(MaybeBlock::Missing { height: (), mined_by: (), nonce: (), messages: (), hash: () })
             }
             Message::Announce(block) => Wire::Announce(block),
             Message::NewWord { word } => Wire::NewWord { word },

@@ -1,0 +1,56 @@
+//! Start-up with a long chain: load and validate it, and the resident memory of the
+//! running peer — measured in a fresh process so nothing else is in its heap.
+
+use super::{Row, start_peer, write_chain};
+use anyhow::Context;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+pub fn run(blocks: usize) -> anyhow::Result<Vec<Row>> {
+    let tmp = tempfile::tempdir()?;
+    write_chain(tmp.path(), blocks)?;
+    let output = Command::new(std::env::current_exe()?).args(["bench", "load-child"]).arg(tmp.path()).output()?;
+    anyhow::ensure!(output.status.success(), "the load child failed: {}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).context("the load child's report")?;
+    let number = |key: &str| report[key].as_f64().unwrap_or(f64::NAN);
+    anyhow::ensure!(number("height") as usize == blocks, "the child loaded {} of {blocks} blocks", number("height"));
+    Ok(vec![
+        Row {
+            key: "load_s",
+            label: "start-up: load + validate chain",
+            unit: "s",
+            value: number("load_s"),
+            goal: "≤ 1",
+        },
+        Row {
+            key: "rss_mb",
+            label: "resident memory of the running peer",
+            unit: "MB",
+            value: number("rss_mb"),
+            goal: "≤ 100",
+        },
+    ])
+}
+
+/// In the child: start a peer on `dir`, report load time and RSS as JSON.
+pub fn child(dir: &Path) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let peer = start_peer(dir, None)?;
+    let load_s = start.elapsed().as_secs_f64();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let height = peer.snapshot().height;
+    println!("{}", serde_json::json!({ "load_s": load_s, "rss_mb": rss_mb()?, "height": height }));
+    Ok(())
+}
+
+fn rss_mb() -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("no VmRSS in /proc/self/status")?;
+    Ok(kb / 1024.0)
+}

@@ -1,0 +1,120 @@
+//! `blockpeer bench …`: measurements behind docs/PERFORMANCE.md, printed as a table
+//! (or JSON with `--json`). Peers run in-process on 127.0.0.1 with temporary data.
+
+mod load;
+mod serve;
+mod sync;
+
+use blockpeer_core::chain::{ChainStore, Limits};
+use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError, start};
+use blockpeer_core::node::Config;
+use clap::Subcommand;
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::path::Path;
+use std::time::Duration;
+
+/// The benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum Bench {
+    /// A fresh peer fetches a chain from three peers over loopback.
+    Sync {
+        /// Blocks in the chain.
+        #[arg(long, default_value_t = 10_000)]
+        blocks: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// STATS answered per second by one peer.
+    Serve {
+        /// Seconds to measure.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Client threads (each with its own socket and 64 requests in flight).
+        #[arg(long, default_value_t = 2)]
+        clients: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start-up load and validation of a long chain, and the peer's memory.
+    Load {
+        /// Blocks in the chain.
+        #[arg(long, default_value_t = 100_000)]
+        blocks: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Internal: load the chain in DIR in a fresh process and report (used by `load`).
+    #[command(hide = true)]
+    LoadChild {
+        /// The data directory.
+        dir: std::path::PathBuf,
+    },
+}
+
+/// Runs one benchmark.
+pub fn run(bench: Bench) -> anyhow::Result<()> {
+    let (rows, json) = match bench {
+        Bench::Sync { blocks, json } => (sync::run(blocks)?, json),
+        Bench::Serve { seconds, clients, json } => (serve::run(seconds, clients)?, json),
+        Bench::Load { blocks, json } => (load::run(blocks)?, json),
+        Bench::LoadChild { dir } => return load::child(&dir),
+    };
+    if json {
+        let object: serde_json::Map<String, serde_json::Value> =
+            rows.iter().map(|r| (r.key.to_owned(), serde_json::json!(r.value))).collect();
+        println!("{}", serde_json::Value::Object(object));
+    } else {
+        println!("{:<44} {:>14}  goal", "measure", "value");
+        for row in &rows {
+            println!("{:<44} {:>14.1}  {}", format!("{} ({})", row.label, row.unit), row.value, row.goal);
+        }
+    }
+    Ok(())
+}
+
+/// One measured figure.
+pub struct Row {
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    value: f64,
+    goal: &'static str,
+}
+
+/// Difficulty of benchmark chains: cheap to make, validated like any other.
+const BENCH_DIFFICULTY: u32 = 1;
+
+/// Writes a valid `blocks`-block chain into `dir`'s chain file.
+fn write_chain(dir: &Path, blocks: usize) -> anyhow::Result<()> {
+    let chain = blockpeer_core::testing::chain_of(blocks, BENCH_DIFFICULTY, "bench");
+    let (mut store, _, _) = ChainStore::open(dir, Limits::new(BENCH_DIFFICULTY))?;
+    store.save(chain.blocks(), 0)?;
+    Ok(())
+}
+
+/// A free UDP port on loopback.
+fn free_port() -> std::io::Result<u16> {
+    Ok(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
+}
+
+/// Starts an in-process peer on 127.0.0.1 with fast timers.
+fn start_peer(dir: &Path, well_known: Option<SocketAddr>) -> Result<EngineHandle, StartError> {
+    let port = free_port().map_err(StartError::Thread)?;
+    let mut node = Config::new(format!("bench{port}"), "127.0.0.1", port);
+    node.difficulty = BENCH_DIFFICULTY;
+    node.well_known = well_known;
+    node.startup_delay = Duration::from_millis(300);
+    node.stats_wait = Duration::from_millis(200);
+    node.min_peers = 1;
+    node.rate_per_source = 1_000_000;
+    node.seed = u64::from(port);
+    start(EngineConfig {
+        node,
+        bind: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+        data_dir: dir.to_path_buf(),
+        threads: 1,
+    })
+}
