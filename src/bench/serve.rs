@@ -1,4 +1,5 @@
 //! Serving capacity: client threads keep 64 STATS each in flight against one peer.
+//! Each client first FLOODs, so it is served as a peer (strangers get a byte budget).
 
 use super::{Row, start_peer, write_chain};
 use std::net::UdpSocket;
@@ -18,11 +19,18 @@ pub fn run(seconds: f64, clients: usize) -> anyhow::Result<Vec<Row>> {
             std::thread::spawn(move || -> std::io::Result<u64> {
                 let socket = UdpSocket::bind("127.0.0.1:0")?;
                 socket.set_read_timeout(Some(Duration::from_millis(200)))?;
+                let port = socket.local_addr()?.port();
+                let flood = format!(
+                    r#"{{"type":"FLOOD","host":"127.0.0.1","port":{port},"id":"bench-{port}","name":"bench"}}"#
+                );
+                socket.send_to(flood.as_bytes(), target)?;
+                let mut buf = [0u8; 2048];
+                socket.recv_from(&mut buf)?;
                 let request = br#"{"type":"STATS"}"#;
                 for _ in 0..WINDOW {
                     socket.send_to(request, target)?;
                 }
-                let (mut answered, mut buf) = (0u64, [0u8; 2048]);
+                let mut answered = 0u64;
                 let end = Instant::now() + duration;
                 while Instant::now() < end {
                     // On a timeout (a lost request) the send below tops the window back up.

@@ -10,4 +10,4 @@ pub use block::Block;
 pub use hash::{block_hash, digest_hex, meets_difficulty, trailing_zero_nibbles};
 pub use ledger::{Chain, ChainError, SharedBlocks};
 pub use store::{ChainStore, LoadReport, StoreError};
-pub use validate::{BlockError, Limits, validate_block, validate_chain};
+pub use validate::{BlockError, Limits, check_standalone, validate_block, validate_chain};

@@ -98,6 +98,19 @@ pub fn validate_block(block: &Block, parent: Option<&Block>, limits: &Limits) ->
     if block.height != expected {
         return Err(BlockError::WrongHeight { expected, got: block.height });
     }
+    check_standalone(block, limits)?;
+    let digest = block_hash(parent.map(|p| p.hash.as_str()), &block.mined_by, &block.messages, &block.nonce);
+    let computed = digest_hex(&digest);
+    if computed != block.hash {
+        return Err(BlockError::HashMismatch { computed });
+    }
+    debug_assert!(trailing_zero_nibbles(&digest) >= limits.difficulty);
+    Ok(())
+}
+
+/// The checks that need no parent: limits, size, hash format and difficulty. A block
+/// that fails them is worthless whatever chain it claims to belong to.
+pub fn check_standalone(block: &Block, limits: &Limits) -> Result<(), BlockError> {
     if block.messages.len() > limits.max_messages {
         return Err(BlockError::TooManyMessages { count: block.messages.len(), max: limits.max_messages });
     }
@@ -122,12 +135,6 @@ pub fn validate_block(block: &Block, parent: Option<&Block>, limits: &Limits) ->
     if zeros < limits.difficulty {
         return Err(BlockError::TooFewZeros { zeros, difficulty: limits.difficulty });
     }
-    let digest = block_hash(parent.map(|p| p.hash.as_str()), &block.mined_by, &block.messages, &block.nonce);
-    let computed = digest_hex(&digest);
-    if computed != block.hash {
-        return Err(BlockError::HashMismatch { computed });
-    }
-    debug_assert!(trailing_zero_nibbles(&digest) >= limits.difficulty);
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 
 use super::peers::{Learned, Upsert};
 use super::{Event, Node};
-use crate::chain::Block;
+use crate::chain::{Block, check_standalone};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -34,7 +34,7 @@ impl Node {
             Message::FloodReply(reply) => self.on_flood_reply(now, from, reply),
             Message::Stats => {
                 let reply = StatsReply { height: self.chain.len(), hash: self.chain.tip().map(|b| b.hash.clone()) };
-                self.send(from, &Message::StatsReply(reply));
+                self.reply(now, from, &Message::StatsReply(reply));
             }
             Message::StatsReply(reply) => self.on_stats_reply(now, from, reply),
             Message::GetBlock { height } => {
@@ -48,7 +48,7 @@ impl Node {
                         BlockReply::Missing
                     }
                 };
-                self.send(from, &Message::GetBlockReply(reply));
+                self.reply(now, from, &Message::GetBlockReply(reply));
             }
             Message::GetBlockReply(BlockReply::Block(block)) => self.on_block_reply(now, from, block),
             Message::GetBlockReply(BlockReply::Missing) => self.counters.missing_received += 1,
@@ -127,8 +127,13 @@ impl Node {
                 }
             }
         } else if height > self.chain.len() {
-            if self.sync.is_none() && self.round.is_none() {
+            // Only a known peer's block that could be real (it carries the work) starts
+            // a sync: a spoofed or junk ANNOUNCE must not make us pester anyone.
+            let plausible = check_standalone(&block, self.chain.limits()).is_ok();
+            if plausible && self.peers.contains(&from) && self.sync.is_none() && self.round.is_none() {
                 self.start_sync(now, height + 1, block.hash, vec![from]);
+            } else if !plausible {
+                self.counters.invalid_blocks += 1;
             }
         } else {
             self.counters.announces_ignored += 1;

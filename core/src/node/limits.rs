@@ -71,6 +71,11 @@ impl RateLimiter {
 
     /// Whether `addr` may send one more message at `now`.
     pub fn allow(&mut self, addr: SocketAddr, now: Instant) -> bool {
+        self.allow_n(addr, now, 1)
+    }
+
+    /// Whether `addr` may spend `n` tokens (messages, or bytes) at `now`.
+    pub fn allow_n(&mut self, addr: SocketAddr, now: Instant, n: usize) -> bool {
         if !self.buckets.contains_key(&addr) && self.buckets.len() >= self.max_sources {
             self.forget_idle(now);
             if self.buckets.len() >= self.max_sources {
@@ -81,8 +86,9 @@ impl RateLimiter {
         let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.rate).min(self.burst);
         bucket.last = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+        let n = n as f64;
+        if bucket.tokens >= n {
+            bucket.tokens -= n;
             true
         } else {
             self.refused += 1;

@@ -37,6 +37,16 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 use sync::Sync;
 
+/// FLOOD-REPLYs per second we send to one address (a FLOOD's host may be spoofed).
+const FLOOD_REPLIES_PER_TARGET: u32 = 10;
+/// Reply bytes per second we send to one address that is not a peer: a request with a
+/// spoofed source must not turn us into an amplifier against someone else.
+const STRANGER_BYTES_PER_SEC: u32 = 16 * 1024;
+/// Reply bytes per second to all strangers together.
+const ALL_STRANGERS_BYTES_PER_SEC: u32 = 512 * 1024;
+/// The key of the one bucket shared by all strangers.
+const ALL_STRANGERS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
+
 /// Something that happened to the node.
 #[derive(Debug)]
 pub enum Input {
@@ -152,6 +162,8 @@ pub struct Node {
     seen: SeenIds,
     limiter: RateLimiter,
     reply_limiter: RateLimiter,
+    stranger_bytes: RateLimiter,
+    all_strangers_bytes: RateLimiter,
     words: PendingWords,
     mining: bool,
     job: Option<Job>,
@@ -180,7 +192,9 @@ impl Node {
             peers: PeerTable::new(config.max_peers),
             seen: SeenIds::new(config.max_seen_ids),
             limiter: RateLimiter::new(config.rate_per_source, 4096),
-            reply_limiter: RateLimiter::new(10, 4096),
+            reply_limiter: RateLimiter::new(FLOOD_REPLIES_PER_TARGET, 4096),
+            stranger_bytes: RateLimiter::new(STRANGER_BYTES_PER_SEC, 4096),
+            all_strangers_bytes: RateLimiter::new(ALL_STRANGERS_BYTES_PER_SEC, 1),
             words: PendingWords::new(limits, config.max_pending_words),
             mining: config.mining,
             job: None,
@@ -253,6 +267,23 @@ impl Node {
                 self.refresh_job();
             }
         }
+    }
+
+    /// Answers a request from `to`. Peers get every answer; an address that is not a
+    /// peer (a client on an ephemeral socket — or a spoofed victim) gets answers within a
+    /// byte budget per address and across all of them.
+    fn reply(&mut self, now: Instant, to: SocketAddr, message: &Message) {
+        let bytes = message.encode();
+        if !self.peers.contains(&to) {
+            let cost = bytes.len();
+            let allowed = self.stranger_bytes.allow_n(to, now, cost)
+                && self.all_strangers_bytes.allow_n(ALL_STRANGERS, now, cost);
+            if !allowed {
+                self.counters.replies_throttled += 1;
+                return;
+            }
+        }
+        self.send_raw(to, message.kind(), bytes);
     }
 
     /// Encodes and queues `message` for `to`, counting it; never sends over 1024 bytes.

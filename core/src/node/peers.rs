@@ -175,6 +175,11 @@ impl PeerTable {
         self.peers.get(addr)
     }
 
+    /// Whether `addr` is a known peer.
+    pub fn contains(&self, addr: &SocketAddr) -> bool {
+        self.peers.contains_key(addr)
+    }
+
     /// All peers, by address.
     pub fn iter(&self) -> impl Iterator<Item = (&SocketAddr, &Peer)> {
         self.peers.iter()

@@ -28,6 +28,8 @@ pub struct Counters {
     pub datagrams_dropped: u64,
     /// Messages dropped by the per-source rate limit.
     pub rate_limited: u64,
+    /// Answers not sent to non-peers because their byte budget was spent.
+    pub replies_throttled: u64,
     /// Datagrams not sent because they exceeded 1024 bytes.
     pub oversized_dropped: u64,
     /// FLOODs whose id we had seen.
