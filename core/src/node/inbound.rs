@@ -132,7 +132,9 @@ impl Node {
             let plausible = check_standalone(&block, self.chain.limits()).is_ok();
             if plausible && self.peers.contains(&from) && self.sync.is_none() && self.round.is_none() {
                 self.start_sync(now, height + 1, block.hash, vec![from]);
-            } else if !plausible {
+            } else if plausible {
+                self.counters.announces_ignored += 1;
+            } else {
                 self.counters.invalid_blocks += 1;
             }
         } else {

@@ -17,6 +17,16 @@ const MAX_ATTEMPTS: u32 = 8;
 /// Bad blocks a peer may serve before we stop asking it.
 const MAX_STRIKES: u32 = 2;
 
+/// Whether we looked one block above the reported height, in case the peers report
+/// their top index rather than their block count (PROTOCOL.md §8 #1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TopIndex {
+    Untried,
+    /// The probe was sent at this moment.
+    Probing(Instant),
+    Done,
+}
+
 /// Where a sync stands after an input.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Progress {
@@ -57,7 +67,7 @@ pub struct Sync {
     /// Heights to ask for again first, and the peer not to ask.
     retry: Vec<(u64, Option<SocketAddr>)>,
     strikes: BTreeMap<SocketAddr, u32>,
-    top_index_tried: bool,
+    top_index: TopIndex,
     started: Instant,
     last_progress: Instant,
     max_blocks: u64,
@@ -87,7 +97,7 @@ impl Sync {
             inflight: BTreeMap::new(),
             retry: Vec::new(),
             strikes: BTreeMap::new(),
-            top_index_tried: false,
+            top_index: TopIndex::Untried,
             started: now,
             last_progress: now,
             max_blocks,
@@ -124,8 +134,10 @@ impl Sync {
         self.sources.contains(from)
     }
 
-    /// The GET_BLOCKs to send now: `(peer, height)`, keeping `window` in flight per peer.
+    /// The GET_BLOCKs to send now: `(peer, height)`, keeping `window` in flight per peer
+    /// — one until the agreed tip has arrived, so a claim nobody can back costs little.
     pub fn requests(&mut self, now: Instant, window: usize) -> Vec<(SocketAddr, u64)> {
+        let window = if self.low == self.target_height { 1 } else { window };
         let mut out = Vec::new();
         while let Some(&(height, avoid)) = self.retry.last() {
             let Some(source) = self.least_loaded(window, avoid) else {
@@ -164,10 +176,15 @@ impl Sync {
     /// A block arrived from `from`.
     pub fn on_block(&mut self, from: SocketAddr, block: Block, chain: &Chain, now: Instant) -> Progress {
         let height = block.height;
-        if self.top_index_tried && height == self.target_height && block.hash == self.target_hash {
-            // The peers reported their top index: the chain has one block more.
-            self.target_height += 1;
-            self.low = self.target_height;
+        if let TopIndex::Probing(_) = self.top_index
+            && height == self.target_height
+        {
+            self.end_probe();
+            if block.hash == self.target_hash {
+                // The peers reported their top index: the chain has one block more.
+                self.target_height += 1;
+                self.low = self.target_height;
+            }
         }
         if height >= self.low || self.blocks.contains_key(&height) {
             return Progress::Continue;
@@ -175,13 +192,19 @@ impl Sync {
         self.inflight.remove(&height);
         if height + 1 == self.low && self.low == self.target_height {
             if block.hash != self.target_hash {
-                if !self.top_index_tried {
-                    // Perhaps the group reported its top index: look one block higher.
-                    self.top_index_tried = true;
-                    self.retry.push((self.target_height, None));
+                match self.top_index {
+                    // Perhaps the group reported its top index: look one block higher
+                    // before blaming anyone, and ask for this height again after.
+                    TopIndex::Untried => {
+                        self.top_index = TopIndex::Probing(now);
+                        self.retry.push((self.target_height, None));
+                    }
+                    TopIndex::Probing(_) => {}
+                    TopIndex::Done => {
+                        self.strike(from);
+                        self.retry.push((height, Some(from)));
+                    }
                 }
-                self.strike(from);
-                self.retry.push((height, Some(from)));
                 return self.check_sources();
             }
             self.low = height;
@@ -241,6 +264,15 @@ impl Sync {
         self.check_sources()
     }
 
+    /// The probe above the reported height is answered (or given up): the reported top
+    /// is asked for again, this time blaming whoever serves a wrong one.
+    fn end_probe(&mut self) {
+        self.top_index = TopIndex::Done;
+        if self.low == self.target_height {
+            self.retry.push((self.target_height - 1, None));
+        }
+    }
+
     /// Counts a bad block against `source`; two strikes and it is no longer asked.
     fn strike(&mut self, source: SocketAddr) {
         let strikes = self.strikes.entry(source).or_default();
@@ -266,6 +298,11 @@ impl Sync {
         timeout: Duration,
         stall: Duration,
     ) -> Result<Vec<(SocketAddr, u64)>, String> {
+        if let TopIndex::Probing(since) = self.top_index
+            && now.saturating_duration_since(since) >= timeout
+        {
+            self.end_probe();
+        }
         if now.saturating_duration_since(self.last_progress) > stall {
             return Err(format!("no progress for {} s", stall.as_secs()));
         }
@@ -289,7 +326,11 @@ impl Sync {
 
     /// The earliest moment `on_timeout` has work.
     pub fn next_deadline(&self, timeout: Duration, stall: Duration) -> Instant {
-        let stall_at = self.last_progress + stall;
-        self.inflight.values().map(|r| r.sent + timeout).min().map_or(stall_at, |t| t.min(stall_at))
+        let probe = match self.top_index {
+            TopIndex::Probing(since) => Some(since + timeout),
+            _ => None,
+        };
+        let requests = self.inflight.values().map(|r| r.sent + timeout);
+        requests.chain(probe).fold(self.last_progress + stall, Instant::min)
     }
 }
