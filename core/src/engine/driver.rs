@@ -9,7 +9,7 @@ use super::{EngineCommand, Published};
 use crate::chain::Block;
 use crate::miner::MinerPool;
 use crate::node::{Event, Input, MinerStats, Node, Output};
-use crossbeam_channel::{Receiver, Sender, bounded, select};
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select};
 use std::net::UdpSocket;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +31,7 @@ pub(super) struct Driver {
     published: Arc<Published>,
     dropped: Arc<AtomicU64>,
     meter: HashrateMeter,
+    events_dropped: u64,
     mining_job: bool,
     changed_from: Option<u64>,
     dirty: bool,
@@ -58,6 +59,7 @@ impl Driver {
             published,
             dropped,
             meter: HashrateMeter::default(),
+            events_dropped: 0,
             mining_job: false,
             changed_from: None,
             dirty: true,
@@ -153,7 +155,7 @@ impl Driver {
         }
     }
 
-    fn broadcast(&self, event: Event) {
+    fn broadcast(&mut self, event: Event) {
         match &event {
             Event::BlockAdded { height, hash, mined_by, ours } => {
                 tracing::debug!(height, hash = %&hash[..12.min(hash.len())], mined_by, ours, "block added");
@@ -162,8 +164,14 @@ impl Driver {
             other => tracing::debug!(?other, "event"),
         }
         let mut subscribers = self.published.subscribers.lock().unwrap_or_else(|e| e.into_inner());
-        subscribers
-            .retain(|s| !matches!(s.try_send(event.clone()), Err(crossbeam_channel::TrySendError::Disconnected(_))));
+        subscribers.retain(|s| match s.try_send(event.clone()) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                self.events_dropped += 1;
+                true
+            }
+            Err(TrySendError::Disconnected(_)) => false,
+        });
     }
 
     fn maybe_sample(&mut self, now: Instant) {
@@ -189,6 +197,7 @@ impl Driver {
             total_hashes: self.pool.hashes(),
         };
         snapshot.counters.datagrams_dropped = self.dropped.load(Ordering::Relaxed);
+        snapshot.counters.events_dropped = self.events_dropped;
         *self.published.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
         self.published.version.fetch_add(1, Ordering::Release);
         if let Some(notify) = self.published.on_change.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {

@@ -38,8 +38,7 @@ impl SeenIds {
     }
 
     /// Ids remembered now.
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.order.len()
     }
 }

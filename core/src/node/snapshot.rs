@@ -26,6 +26,8 @@ pub struct Counters {
     pub unknown: u64,
     /// Datagrams dropped because the engine was too far behind (set by the engine).
     pub datagrams_dropped: u64,
+    /// Events not delivered to a subscriber that fell behind (set by the engine).
+    pub events_dropped: u64,
     /// Messages dropped by the per-source rate limit.
     pub rate_limited: u64,
     /// Answers not sent to non-peers because their byte budget was spent.
@@ -34,6 +36,8 @@ pub struct Counters {
     pub oversized_dropped: u64,
     /// FLOODs whose id we had seen.
     pub duplicate_floods: u64,
+    /// FLOOD ids remembered for de-duplication now (bounded).
+    pub flood_ids_remembered: u64,
     /// FLOODs we forwarded.
     pub floods_forwarded: u64,
     /// Announced blocks that failed validation.
@@ -207,6 +211,7 @@ impl Node {
         counters.rate_limited = self.limiter.refused();
         counters.peers_refused = self.peers.refused();
         counters.words_refused = self.words.refused();
+        counters.flood_ids_remembered = self.seen.len() as u64;
         Snapshot {
             address: self.me.to_string(),
             name: self.config.name.clone(),

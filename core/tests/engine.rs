@@ -1,0 +1,75 @@
+//! Proves the threaded engine around the node: commands reach it, mined blocks are
+//! persisted by the time `shutdown` returns, snapshots follow changes, and a
+//! subscriber that never reads cannot make the engine's memory grow.
+
+#![allow(clippy::unwrap_used)]
+
+use blockpeer_core::chain::{ChainStore, Limits};
+use blockpeer_core::engine::{EngineConfig, EngineHandle, start};
+use blockpeer_core::node::{Command, Config};
+use blockpeer_core::protocol::{Flood, Message};
+use std::net::{SocketAddr, UdpSocket};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn engine(dir: &Path, mining: bool) -> EngineHandle {
+    let port = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut node = Config::new("engine-test", "127.0.0.1", port);
+    node.difficulty = 2;
+    node.mining = mining;
+    node.startup_delay = Duration::from_millis(50);
+    start(EngineConfig {
+        node,
+        bind: SocketAddr::from(([127, 0, 0, 1], port)),
+        data_dir: dir.to_path_buf(),
+        threads: 1,
+    })
+    .unwrap()
+}
+
+fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn mined_blocks_are_on_disk_when_shutdown_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let handle = engine(dir.path(), false);
+    handle.command(Command::SetMining(true));
+    wait_until("mining", || handle.snapshot().mining);
+    handle.command(Command::AddWords(vec!["one".into(), "two".into()]));
+    wait_until("three blocks", || handle.snapshot().height >= 3);
+    let height = handle.snapshot().height;
+    handle.shutdown();
+    let (_, chain, report) = ChainStore::open(dir.path(), Limits::new(2)).unwrap();
+    assert_eq!(report.dropped_lines, 0);
+    assert!(chain.len() >= height, "{} of {height} blocks on disk", chain.len());
+}
+
+#[test]
+fn a_subscriber_that_never_reads_costs_a_bounded_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let handle = engine(dir.path(), true);
+    let _lagging = handle.subscribe();
+    // 1024 peers join (loopback addresses: the replies stay on this machine)…
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for i in 0..1100u32 {
+        let host = format!("127.1.{}.{}", i / 250, i % 250 + 1);
+        let flood = Message::Flood(Flood { host, port: 9, id: format!("e{i}"), name: String::new() });
+        socket.send_to(&flood.encode(), handle.local_addr()).unwrap();
+        if i % 100 == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    wait_until("the peer table to fill", || handle.snapshot().peers.len() == 1024);
+    // …and blocks keep coming: more events than the subscriber's queue holds.
+    handle.command(Command::AddWords((0..300).map(|i| format!("w{i}")).collect()));
+    wait_until("events to be dropped", || handle.snapshot().counters.events_dropped > 0);
+    let snapshot = handle.snapshot();
+    assert_eq!(snapshot.peers.len(), 1024, "the table stays full, not larger");
+    handle.shutdown();
+}
