@@ -15,7 +15,7 @@ fn four_peers_agree_and_drop_a_dead_one() {
     let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let seed_port = free_port();
     let mut args = FAST.to_vec();
-    args.extend(["--word-interval", "3600"]);
+    args.extend(["--word-interval", "3600", "--difficulty", "3"]);
     let seed = Peer::start(seed_port, dirs[0].path(), &[&["-i", "8001", "-m"], args.as_slice()].concat());
     let seed_port_text = seed_port.to_string();
     let join = ["-k", "127.0.0.1", seed_port_text.as_str()];

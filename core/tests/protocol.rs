@@ -182,3 +182,15 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The CI twin of the `node` fuzz target: arbitrary scripts of datagrams, commands,
+    /// mined blocks and clock steps never panic a node, never make it send more than
+    /// 1024 bytes, never leave its chain invalid.
+    #[test]
+    fn a_node_survives_arbitrary_input(script in prop::collection::vec(any::<u8>(), 0..1500)) {
+        blockpeer_core::testing::exercise_node(&script);
+    }
+}

@@ -29,19 +29,9 @@ pub struct Peer {
     pub lines: Receiver<String>,
 }
 
-/// Short intervals so a test sees a minute of protocol in seconds.
-pub const FAST: &[&str] = &[
-    "--flood-interval",
-    "0.5",
-    "--peer-timeout",
-    "2",
-    "--consensus-interval",
-    "1",
-    "--min-peers",
-    "1",
-    "--difficulty",
-    "3",
-];
+/// Short intervals so a test sees a minute of protocol in seconds (add a difficulty).
+pub const FAST: &[&str] =
+    &["--flood-interval", "0.5", "--peer-timeout", "2", "--consensus-interval", "1", "--min-peers", "1"];
 
 impl Peer {
     /// Starts `blockpeer --headless -p PORT --data-dir DIR ARGS…`.

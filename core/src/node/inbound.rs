@@ -82,8 +82,10 @@ impl Node {
                 FloodReply { host: self.config.host.clone(), port: self.config.port, name: self.config.name.clone() };
             self.send(origin, &Message::FloodReply(reply));
         }
+        // Forwarded only to peers that have talked to us from their own address, so a
+        // FLOOD naming made-up hosts cannot multiply our traffic towards them.
         if raw.len() <= MAX_SEND {
-            for peer in self.peers.addrs() {
+            for peer in self.peers.verified_addrs() {
                 if peer != origin && peer != from {
                     self.counters.floods_forwarded += 1;
                     self.send_raw(peer, "FLOOD", raw.to_vec());
@@ -91,7 +93,7 @@ impl Node {
             }
         }
         let learned = if from == origin { Learned::Flood } else { Learned::ForwardedBy(from) };
-        self.add_peer(origin, &flood.name, learned, now);
+        self.add_peer(origin, &flood.name, learned, now, from == origin);
         if from != origin {
             self.peers.add_link(from, origin);
         }
@@ -104,12 +106,12 @@ impl Node {
             if a.ip().is_loopback() && !from.ip().is_loopback() { SocketAddr::new(from.ip(), a.port()) } else { a }
         });
         if let Some(addr) = addr.filter(|a| *a != self.me) {
-            self.add_peer(addr, &reply.name, Learned::FloodReply, now);
+            self.add_peer(addr, &reply.name, Learned::FloodReply, now, addr == from);
         }
     }
 
-    pub(super) fn add_peer(&mut self, addr: SocketAddr, name: &str, learned: Learned, now: Instant) {
-        if self.peers.upsert(addr, name, learned, now) == Upsert::New {
+    pub(super) fn add_peer(&mut self, addr: SocketAddr, name: &str, learned: Learned, now: Instant, verified: bool) {
+        if self.peers.upsert(addr, name, learned, now, verified) == Upsert::New {
             tracing::debug!(%addr, name, "peer joined");
             self.emit(Event::PeerJoined { addr, name: name.to_owned() });
         }

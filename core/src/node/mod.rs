@@ -43,7 +43,7 @@ const FLOOD_REPLIES_PER_TARGET: u32 = 10;
 /// spoofed source must not turn us into an amplifier against someone else.
 const STRANGER_BYTES_PER_SEC: u32 = 16 * 1024;
 /// Reply bytes per second to all strangers together.
-const ALL_STRANGERS_BYTES_PER_SEC: u32 = 512 * 1024;
+const ALL_STRANGERS_BYTES_PER_SEC: u32 = 2 * 1024 * 1024;
 /// The key of the one bucket shared by all strangers.
 const ALL_STRANGERS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
 
@@ -213,7 +213,7 @@ impl Node {
             config,
         };
         if let Some(well_known) = node.config.well_known {
-            node.peers.upsert(well_known, "", Learned::WellKnown, now);
+            node.peers.upsert(well_known, "", Learned::WellKnown, now, false);
         }
         node.refresh_job();
         node
@@ -250,7 +250,7 @@ impl Node {
                 self.refresh_job();
             }
             Command::AddPeer(addr) => {
-                if addr != self.me && self.peers.upsert(addr, "", Learned::Manual, now) == peers::Upsert::New {
+                if addr != self.me && self.peers.upsert(addr, "", Learned::Manual, now, false) == peers::Upsert::New {
                     self.emit(Event::PeerJoined { addr, name: String::new() });
                 }
                 let flood = self.new_flood();

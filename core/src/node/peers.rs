@@ -47,6 +47,8 @@ pub struct Peer {
     pub last_seen: Instant,
     /// Round-trip time of its last STATS.
     pub rtt: Option<Duration>,
+    /// Whether a datagram has come from its address (a FLOOD's host may be spoofed).
+    pub verified: bool,
     /// Its last STATS_REPLY: height and tip hash.
     pub reported: Option<(u64, Option<String>)>,
     /// Traffic by message type.
@@ -80,9 +82,11 @@ impl PeerTable {
     }
 
     /// Adds `addr` or refreshes it; a better-informed name replaces an empty one.
-    pub fn upsert(&mut self, addr: SocketAddr, name: &str, learned: Learned, now: Instant) -> Upsert {
+    /// `verified`: the news came from `addr` itself.
+    pub fn upsert(&mut self, addr: SocketAddr, name: &str, learned: Learned, now: Instant, verified: bool) -> Upsert {
         if let Some(peer) = self.peers.get_mut(&addr) {
             peer.last_seen = now;
+            peer.verified |= verified;
             if !name.is_empty() {
                 name.clone_into(&mut peer.name);
             }
@@ -97,6 +101,7 @@ impl PeerTable {
             learned,
             first_seen: now,
             last_seen: now,
+            verified,
             rtt: None,
             reported: None,
             traffic: BTreeMap::new(),
@@ -105,10 +110,12 @@ impl PeerTable {
         Upsert::New
     }
 
-    /// Marks a known peer as heard from now; unknown addresses stay unknown.
+    /// Marks a known peer as heard from now, from its own address; unknown addresses
+    /// stay unknown.
     pub fn touch(&mut self, addr: SocketAddr, now: Instant) {
         if let Some(peer) = self.peers.get_mut(&addr) {
             peer.last_seen = now;
+            peer.verified = true;
         }
     }
 
@@ -190,6 +197,11 @@ impl PeerTable {
         self.peers.keys().copied().collect()
     }
 
+    /// Addresses of the peers that have talked to us from their address, in order.
+    pub fn verified_addrs(&self) -> Vec<SocketAddr> {
+        self.peers.iter().filter(|(_, p)| p.verified).map(|(a, _)| *a).collect()
+    }
+
     /// The known edges of the peer graph.
     pub fn links(&self) -> impl Iterator<Item = &(SocketAddr, SocketAddr)> {
         self.links.iter()
@@ -223,10 +235,10 @@ mod tests {
     fn full_table_refuses_and_counts() {
         let now = Instant::now();
         let mut table = PeerTable::new(2);
-        assert_eq!(table.upsert(addr(1), "a", Learned::Flood, now), Upsert::New);
-        assert_eq!(table.upsert(addr(2), "b", Learned::Flood, now), Upsert::New);
-        assert_eq!(table.upsert(addr(3), "c", Learned::Flood, now), Upsert::Refused);
-        assert_eq!(table.upsert(addr(1), "", Learned::Flood, now), Upsert::Refreshed);
+        assert_eq!(table.upsert(addr(1), "a", Learned::Flood, now, true), Upsert::New);
+        assert_eq!(table.upsert(addr(2), "b", Learned::Flood, now, true), Upsert::New);
+        assert_eq!(table.upsert(addr(3), "c", Learned::Flood, now, true), Upsert::Refused);
+        assert_eq!(table.upsert(addr(1), "", Learned::Flood, now, true), Upsert::Refreshed);
         assert_eq!(table.get(&addr(1)).unwrap().name, "a");
         assert_eq!((table.len(), table.refused()), (2, 1));
     }
@@ -235,8 +247,8 @@ mod tests {
     fn silent_peers_expire_with_their_links() {
         let start = Instant::now();
         let mut table = PeerTable::new(8);
-        table.upsert(addr(1), "a", Learned::Flood, start);
-        table.upsert(addr(2), "b", Learned::ForwardedBy(addr(1)), start);
+        table.upsert(addr(1), "a", Learned::Flood, start, true);
+        table.upsert(addr(2), "b", Learned::ForwardedBy(addr(1)), start, true);
         table.add_link(addr(1), addr(2));
         table.touch(addr(1), start + Duration::from_secs(30));
         assert_eq!(table.next_expiry(Duration::from_secs(60)), Some(start + Duration::from_secs(60)));

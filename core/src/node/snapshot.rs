@@ -77,6 +77,8 @@ pub struct PeerView {
     pub first_seen_secs: f64,
     /// Seconds since we last heard from it.
     pub last_seen_secs: f64,
+    /// Whether it has talked to us from its own address.
+    pub verified: bool,
     /// Round-trip time of its last STATS, in milliseconds.
     pub rtt_ms: Option<f64>,
     /// Its reported height.
@@ -199,6 +201,7 @@ impl Node {
                     learned: p.learned,
                     first_seen_secs: secs(p.first_seen),
                     last_seen_secs: secs(p.last_seen),
+                    verified: p.verified,
                     rtt_ms: p.rtt.map(|d| d.as_secs_f64() * 1000.0),
                     agrees: height == Some(self.chain.len()) && hash.is_some() && hash == tip,
                     height,

@@ -1,6 +1,10 @@
 //! Test support (feature `testing`): quick chain builders, and SimNet — many Nodes on
 //! a virtual clock with seeded loss and latency.
 
+mod fuzz;
+
+pub use fuzz::exercise_node;
+
 use crate::chain::{Block, Chain, Limits};
 use crate::miner::Job;
 

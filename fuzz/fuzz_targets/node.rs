@@ -1,0 +1,10 @@
+//! Fuzz target: a Node fed an arbitrary script of datagrams, commands, mined blocks
+//! and clock steps never panics, never sends over 1024 bytes, keeps a valid chain.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    blockpeer_core::testing::exercise_node(data);
+});
