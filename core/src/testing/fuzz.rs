@@ -135,7 +135,7 @@ fn empty_job(height: u64) -> Job {
 
 fn command(script: &mut Script<'_>, from: SocketAddr) -> Command {
     match script.byte() % 5 {
-        0 => Command::SetMining(script.byte() % 2 == 0),
+        0 => Command::SetMining(script.byte().is_multiple_of(2)),
         1 => Command::AddPeer(from),
         2 => Command::FloodNow,
         3 => Command::ConsensusNow,
