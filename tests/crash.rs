@@ -43,7 +43,7 @@ fn kill_9_at_random_moments_loses_no_persisted_block() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut args = FAST.to_vec();
-    args.extend(["--difficulty", "2", "-m", "-i", "8001"]);
+    args.extend(["--difficulty", "2", "-m"]);
 
     // Alone, mining the words a client keeps sending, killed mid-stream.
     let client = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -71,7 +71,7 @@ fn kill_9_at_random_moments_loses_no_persisted_block() {
     store.save(chain.blocks(), 0).unwrap();
     drop(store);
     let seed_port = free_port();
-    let seed = Peer::start(seed_port, seed_dir.path(), &["-i", "8001", "--difficulty", "2", "--min-peers", "1"]);
+    let seed = Peer::start(seed_port, seed_dir.path(), &["--difficulty", "2", "--min-peers", "1"]);
     let joiner_dir = tempfile::tempdir().unwrap();
     let seed_port_text = seed_port.to_string();
     let join = [

@@ -52,7 +52,7 @@ fn random_datagram(rng: &mut fastrand::Rng, n: u64) -> Vec<u8> {
 fn memory_stays_flat_under_a_storm_of_random_datagrams() {
     let secs: u64 = std::env::var("STORM_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let dir = tempfile::tempdir().unwrap();
-    let peer = Peer::start(free_port(), dir.path(), &["-i", "8001", "--difficulty", "2", "--min-peers", "1"]);
+    let peer = Peer::start(free_port(), dir.path(), &["--difficulty", "2", "--min-peers", "1"]);
     let target = peer.addr();
     let end = Instant::now() + Duration::from_secs(secs);
     let senders: Vec<_> = (0..2u64)
