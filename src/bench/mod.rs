@@ -16,6 +16,18 @@ use std::time::Duration;
 /// The benchmarks.
 #[derive(Debug, Subcommand)]
 pub enum Bench {
+    /// Hashes per second of the Python program's method, the midstate method and ours.
+    Mine {
+        /// Threads for the multi-threaded rows (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Print JSON (figures in hashes per second) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// A fresh peer fetches a chain from three peers over loopback.
     Sync {
         /// Blocks in the chain.
@@ -57,6 +69,16 @@ pub enum Bench {
 /// Runs one benchmark.
 pub fn run(bench: Bench) -> anyhow::Result<()> {
     let (rows, json) = match bench {
+        Bench::Mine { threads, seconds, json } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let report = blockpeer_core::miner::run_bench(threads, seconds);
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print!("{}", report.table());
+            }
+            return Ok(());
+        }
         Bench::Sync { blocks, json } => (sync::run(blocks)?, json),
         Bench::Serve { seconds, clients, json } => (serve::run(seconds, clients)?, json),
         Bench::Load { blocks, json } => (load::run(blocks)?, json),
