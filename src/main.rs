@@ -51,6 +51,8 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
     if args.cuda {
         eprintln!("blockpeer: CUDA mining is not available in this build yet; mining on the CPU instead");
     }
+    // Bound before the chain is opened, so that a port in use is the only thing said.
+    let bound = args.init.or(args.web_port).map(|port| web::bind(SocketAddr::new(args.web_bind, port))).transpose()?;
     let config = settings::engine_config(args)?;
     let (data_dir, name, host, port) =
         (config.data_dir.clone(), config.node.name.clone(), config.node.host.clone(), args.port);
@@ -62,10 +64,7 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
     })?;
     // Shared with the web thread, which ends before the engine is shut down.
     let engine = Arc::new(engine);
-    let web = match args.init.or(args.web_port) {
-        Some(port) => Some(web::start(SocketAddr::new(args.web_bind, port), engine.clone())?),
-        None => None,
-    };
+    let web = bound.map(|bound| bound.serve(engine.clone())).transpose()?;
     if web.is_some() && !args.web_bind.is_loopback() {
         eprintln!(
             "blockpeer: the web page listens on {}: anyone who can reach it sees the chain and the peers",

@@ -25,41 +25,58 @@ pub struct WebServer {
     thread: Option<JoinHandle<()>>,
 }
 
-/// Binds `addr` (a port in use is an error, before any thread starts) and serves
-/// `source` from a new "web" thread.
+/// A web port that is bound but not served yet: binding first lets a peer report a
+/// port in use before it opens its chain.
+pub struct Bound {
+    listener: TcpListener,
+}
+
+/// Binds `addr` and serves `source` from a new "web" thread.
 pub fn start(addr: SocketAddr, source: Arc<dyn Source>) -> anyhow::Result<WebServer> {
+    bind(addr)?.serve(source)
+}
+
+/// Binds `addr`; a port in use is a one-line error.
+pub fn bind(addr: SocketAddr) -> anyhow::Result<Bound> {
     let listener = TcpListener::bind(addr).map_err(|error| match error.kind() {
         std::io::ErrorKind::AddrInUse => {
             anyhow::anyhow!("web port {} is in use (another peer?): choose another with -i / --web-port", addr.port())
         }
         _ => anyhow::Error::new(error).context(format!("cannot serve the web page on {addr}")),
     })?;
-    let addr = listener.local_addr().context("the web server's address")?;
-    listener.set_nonblocking(true).context("a non-blocking web listener")?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .enable_time()
-        .build()
-        .context("cannot start the web server's runtime")?;
-    let listener = {
-        let _entered = runtime.enter();
-        tokio::net::TcpListener::from_std(listener).context("cannot register the web listener")?
-    };
-    let (stop, stopped) = oneshot::channel();
-    let thread = std::thread::Builder::new()
-        .name("web".to_owned())
-        .spawn(move || {
-            runtime.block_on(async move {
-                let server = warp::serve(routes::routes(source)).incoming(listener).run();
-                tokio::select! {
-                    () = server => {}
-                    _ = stopped => {}
-                }
-            });
-            // Dropping the runtime here ends the open connections (event streams too).
-        })
-        .context("cannot start the web thread")?;
-    Ok(WebServer { addr, stop: Some(stop), thread: Some(thread) })
+    Ok(Bound { listener })
+}
+
+impl Bound {
+    /// Serves `source` from a new "web" thread with its own current-thread runtime.
+    pub fn serve(self, source: Arc<dyn Source>) -> anyhow::Result<WebServer> {
+        let addr = self.listener.local_addr().context("the web server's address")?;
+        self.listener.set_nonblocking(true).context("a non-blocking web listener")?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .context("cannot start the web server's runtime")?;
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(self.listener).context("cannot register the web listener")?
+        };
+        let (stop, stopped) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("web".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let server = warp::serve(routes::routes(source)).incoming(listener).run();
+                    tokio::select! {
+                        () = server => {}
+                        _ = stopped => {}
+                    }
+                });
+                // Dropping the runtime here ends the open connections (event streams too).
+            })
+            .context("cannot start the web thread")?;
+        Ok(WebServer { addr, stop: Some(stop), thread: Some(thread) })
+    }
 }
 
 impl WebServer {
