@@ -25,6 +25,13 @@ pub fn run(blocks: usize, seconds: f64, clients: usize) -> anyhow::Result<Vec<Ro
         value: status_rate(web.local_addr(), Duration::from_secs_f64(seconds), clients)?,
         goal: "≥ 10 000",
     }];
+    rows.push(Row {
+        key: "web_chain_ms",
+        label: "GET /chain, the whole chain as JSON",
+        unit: "ms",
+        value: whole_chain_ms(web.local_addr())?,
+        goal: "",
+    });
     match chromium() {
         Some(program) => rows.push(Row {
             key: "web_first_page_ms",
@@ -66,6 +73,18 @@ fn status_rate(addr: SocketAddr, duration: Duration, clients: usize) -> anyhow::
         answered += thread.join().map_err(|_| anyhow::anyhow!("a client thread panicked"))??;
     }
     Ok(answered as f64 / duration.as_secs_f64())
+}
+
+/// Milliseconds to fetch `/chain` (the old page's endpoint) once.
+fn whole_chain_ms(addr: SocketAddr) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr)?;
+    stream.write_all(b"GET /chain HTTP/1.1\r\nHost: bench\r\n\r\n")?;
+    let (status, body) = read_response(&mut BufReader::new(stream))?;
+    if status != 200 || !body.starts_with(b"[{") {
+        bail!("/chain answered {status}");
+    }
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
 }
 
 /// Median milliseconds from navigation to the first page of blocks on screen, as the
