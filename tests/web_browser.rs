@@ -2,17 +2,21 @@
 //! installs it): a peer whose chain holds a block with HTML and script in `minedBy`
 //! and its messages, joined by a peer with HTML in its name, shows its blocks, the
 //! block's detail and the peer table — every hostile string as literal text, none of
-//! it parsed or run. Screenshots go to target/web-page.png (and -phone.png).
+//! it parsed or run — and shows a newly announced block without a reload.
+//! Screenshots go to target/web-page.png (and -phone.png).
 
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
 
 mod common;
+#[path = "../src/bench/devtools.rs"]
+mod devtools;
 
-use blockpeer_core::chain::{ChainStore, Limits};
+use blockpeer_core::chain::{Chain, ChainStore, Limits};
 use blockpeer_core::miner::Job;
 use blockpeer_core::testing::{chain_of, extend_chain, mine_naive};
 use common::{FAST, Peer, free_port, free_tcp_port};
 use std::io::Read;
+use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,9 +33,7 @@ const HOSTILE_HEIGHT: u64 = 4;
 
 /// The browser, or a failure that says how to get one.
 fn chromium() -> &'static str {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|name| Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()))
+    devtools::chromium()
         .unwrap_or_else(|| panic!("Chromium is not installed: run ./scripts/test.sh, which installs Debian's chromium"))
 }
 
@@ -39,7 +41,8 @@ fn chromium() -> &'static str {
 fn browse(url: &str, args: &[&str]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(chromium())
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        .arg("--disable-background-networking")
         .args(["--disable-component-update", "--disable-sync", "--no-first-run", "--virtual-time-budget=5000"])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(args)
@@ -66,7 +69,7 @@ fn browse(url: &str, args: &[&str]) -> String {
 }
 
 /// A chain of 8 blocks at FAST's difficulty whose block 4 is the hostile one.
-fn write_hostile_chain(dir: &Path) {
+fn write_hostile_chain(dir: &Path) -> Chain {
     let mut chain = chain_of(HOSTILE_HEIGHT as usize, DIFFICULTY, "alice");
     let job = Job {
         height: HOSTILE_HEIGHT,
@@ -79,6 +82,21 @@ fn write_hostile_chain(dir: &Path) {
     extend_chain(&mut chain, 3, "bob", "after");
     let (mut store, _, _) = ChainStore::open(dir, Limits::new(DIFFICULTY)).unwrap();
     store.save(chain.blocks(), 0).unwrap();
+    chain
+}
+
+/// The ANNOUNCE of the block after `chain`'s tip, mined by `miner`.
+fn announce_next(chain: &Chain, miner: &str) -> Vec<u8> {
+    let job = Job {
+        height: chain.len(),
+        prev_hash: chain.tip().map(|b| b.hash.clone()),
+        mined_by: miner.to_owned(),
+        messages: vec!["live".to_owned()],
+        difficulty: DIFFICULTY,
+    };
+    let mut message = serde_json::to_value(mine_naive(&job)).unwrap();
+    message["type"] = "ANNOUNCE".into();
+    message.to_string().into_bytes()
 }
 
 /// `text` as an HTML serializer writes it inside an element.
@@ -91,9 +109,9 @@ fn target_dir() -> PathBuf {
 }
 
 #[test]
-fn the_page_shows_chain_and_peers_and_hostile_text_stays_text() {
+fn the_page_shows_chain_and_peers_keeps_hostile_text_as_text_and_updates_live() {
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    write_hostile_chain(dirs[0].path());
+    let chain = write_hostile_chain(dirs[0].path());
     let web = free_tcp_port();
     let web_text = web.to_string();
     let viewer = Peer::start(
@@ -115,13 +133,12 @@ fn the_page_shows_chain_and_peers_and_hostile_text_stays_text() {
     let page = format!("{url}#block-{HOSTILE_HEIGHT}");
     let dom = browse(&page, &["--window-size=1280,900", "--dump-dom"]);
 
-    // The blocks, newest first, the detail of the hostile block, the peer table, live.
+    // The blocks, newest first, the detail of the hostile block, the peer table.
     assert!(dom.contains(r#"data-blocks-shown="8""#), "the chain is listed: {dom}");
     let rows: Vec<usize> = (0..8).map(|h| dom.find(&format!(r#"data-height="{h}""#)).unwrap()).collect();
     assert!(rows.windows(2).all(|w| w[0] > w[1]), "newest first");
     assert!(dom.contains(r#"data-peers-shown="1""#) && dom.contains(&joiner_addr), "the peer table: {dom}");
     assert!(dom.contains(r#"<h2 id="detail-title">Block 4</h2>"#), "the block's detail: {dom}");
-    assert!(dom.contains(r#"data-state="live""#), "the event stream is open: {dom}");
 
     // Every hostile string is there as text…
     for text in [HOSTILE_MINER, HOSTILE_PEER, HOSTILE_VIEWER].iter().chain(&HOSTILE_MESSAGES) {
@@ -136,6 +153,20 @@ fn the_page_shows_chain_and_peers_and_hostile_text_stays_text() {
     {
         assert!(!dom.contains(planted), "hostile markup {planted:?} reached the page: {dom}");
     }
+
+    // Live: a block announced to the viewer appears at the top without a reload.
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = devtools::Browser::launch(chromium(), profile.path()).unwrap();
+    let shown = "document.getElementById('live').dataset.state === 'live' && document.body.dataset.blocksShown";
+    assert_eq!(browser.load_and_wait(&url, shown).unwrap(), "8");
+    UdpSocket::bind("127.0.0.1:0").unwrap().send_to(&announce_next(&chain, "carol"), viewer.addr()).unwrap();
+    let top = "document.body.dataset.blocksShown === '9' && \
+        [document.querySelector('#blocks tr').dataset.height, document.getElementById('height').textContent, \
+         document.getElementById('activity').textContent]";
+    let live = browser.wait_for(top).unwrap();
+    assert_eq!((&live[0], &live[1]), (&"8".into(), &"9".into()), "{live}");
+    assert!(live[2].as_str().unwrap().ends_with("block 8 from carol"), "{live}");
+    drop(browser);
 
     for (name, size) in [("web-page.png", "1280,900"), ("web-page-phone.png", "390,844")] {
         let file = target_dir().join(name);

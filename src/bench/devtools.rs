@@ -1,8 +1,8 @@
 //! Drives headless Chromium over the DevTools protocol (JSON over a WebSocket, spoken
 //! here with std sockets) so that page timings are real time: `--virtual-time-budget`
 //! would stop the page's clock whenever a request is open, leaving network waits out.
+//! tests/web_browser.rs uses it too, to watch the page update itself.
 
-use super::web::read_response;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -30,7 +30,8 @@ impl Browser {
     /// Starts `program` headless with a fresh profile in `profile`.
     pub fn launch(program: &str, profile: &Path) -> anyhow::Result<Browser> {
         let mut child = Command::new(program)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            .arg("--disable-background-networking")
             .args(["--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900"])
             .arg(format!("--user-data-dir={}", profile.display()))
             .args(["--remote-debugging-port=0", "about:blank"])
@@ -56,15 +57,20 @@ impl Browser {
     /// Opens `url` and waits (≤ 20 s) until `expression` evaluates to a non-null value.
     pub fn load_and_wait(&mut self, url: &str, expression: &str) -> anyhow::Result<Value> {
         self.call("Page.navigate", json!({ "url": url }))?;
+        self.wait_for(expression).with_context(|| format!("loading {url}"))
+    }
+
+    /// Waits (≤ 20 s) until `expression`, evaluated in the page, is not null (or false).
+    pub fn wait_for(&mut self, expression: &str) -> anyhow::Result<Value> {
         for _ in 0..2000 {
             let result = self.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }))?;
             let value = &result["result"]["value"];
-            if !value.is_null() {
+            if !value.is_null() && *value != false {
                 return Ok(value.clone());
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        bail!("{url}: {expression} stayed null for 20 s")
+        bail!("{expression} stayed null for 20 s")
     }
 
     /// Sends one command and returns its result.
@@ -175,4 +181,28 @@ fn read_message(socket: &mut BufReader<TcpStream>) -> anyhow::Result<Vec<u8>> {
             _ => {}
         }
     }
+}
+
+/// Reads one HTTP/1.1 response with a `Content-Length`: its status code and body.
+pub fn read_response(reader: &mut impl BufRead) -> anyhow::Result<(u16, Vec<u8>)> {
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let status = line.split(' ').nth(1).and_then(|s| s.parse().ok()).context("an HTTP status line")?;
+    let mut length = None;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            bail!("the connection closed in the headers");
+        }
+        let header = line.trim_end().to_ascii_lowercase();
+        if header.is_empty() {
+            break;
+        }
+        if let Some(value) = header.strip_prefix("content-length:") {
+            length = value.trim().parse::<u64>().ok();
+        }
+    }
+    let mut body = Vec::new();
+    reader.take(length.context("a Content-Length")?).read_to_end(&mut body)?;
+    Ok((status, body))
 }

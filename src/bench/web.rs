@@ -2,10 +2,10 @@
 //! on loopback (client threads on keep-alive connections, one request at a time each),
 //! and the time headless Chromium takes to show the newest 100 blocks, in real time.
 
-use super::devtools::{Browser, chromium};
+use super::devtools::{Browser, chromium, read_response};
 use super::{Row, start_peer, write_chain};
 use anyhow::{Context, bail};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -108,28 +108,4 @@ fn first_page_ms(program: &str, url: &str) -> anyhow::Result<f64> {
     }
     times.sort_by(f64::total_cmp);
     Ok(times[times.len() / 2])
-}
-
-/// Reads one HTTP/1.1 response with a `Content-Length`: its status code and body.
-pub fn read_response(reader: &mut impl BufRead) -> anyhow::Result<(u16, Vec<u8>)> {
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let status = line.split(' ').nth(1).and_then(|s| s.parse().ok()).context("an HTTP status line")?;
-    let mut length = None;
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            bail!("the connection closed in the headers");
-        }
-        let header = line.trim_end().to_ascii_lowercase();
-        if header.is_empty() {
-            break;
-        }
-        if let Some(value) = header.strip_prefix("content-length:") {
-            length = value.trim().parse::<u64>().ok();
-        }
-    }
-    let mut body = Vec::new();
-    reader.take(length.context("a Content-Length")?).read_to_end(&mut body)?;
-    Ok((status, body))
 }
