@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 ensure_build_deps
+# tests/web_browser.rs loads the web page in headless Chromium.
+ensure_apt chromium
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

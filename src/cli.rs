@@ -27,7 +27,7 @@ pub struct Cli {
 /// Tools besides running a peer.
 #[derive(Debug, Subcommand)]
 pub enum Tool {
-    /// Measure mining, syncing, serving and start-up (see docs/PERFORMANCE.md).
+    /// Measure mining, syncing, serving, start-up and the web page (see docs/PERFORMANCE.md).
     #[command(subcommand)]
     Bench(crate::bench::Bench),
     /// Validate a chain file (JSON lines, or a JSON array as a peer's /chain serves)

@@ -1,13 +1,18 @@
 //! Running a peer without a window: start the engine, report what it does on the
-//! terminal, stop cleanly (chain flushed) on Ctrl-C or SIGTERM.
+//! terminal, stop cleanly (web page closed, chain flushed) on Ctrl-C or SIGTERM.
 
+use crate::web::WebServer;
 use anyhow::Context;
 use blockpeer_core::engine::EngineHandle;
 use blockpeer_core::node::Event;
 use crossbeam_channel::{bounded, select};
+use std::sync::Arc;
 
-/// Runs until Ctrl-C / SIGTERM, then shuts the engine down.
-pub fn run(engine: EngineHandle) -> anyhow::Result<()> {
+/// Runs until Ctrl-C / SIGTERM, then stops the web server and shuts the engine down.
+pub fn run(engine: Arc<EngineHandle>, web: Option<WebServer>) -> anyhow::Result<()> {
+    if let Some(web) = &web {
+        println!("web page: {}", web.url());
+    }
     let (stop_tx, stop_rx) = bounded(1);
     ctrlc::set_handler(move || {
         let _ = stop_tx.try_send(());
@@ -23,8 +28,15 @@ pub fn run(engine: EngineHandle) -> anyhow::Result<()> {
             },
         }
     }
+    if let Some(web) = web {
+        web.stop();
+    }
     let height = engine.snapshot().height;
-    engine.shutdown();
+    // The web thread held the only other reference, and it has ended.
+    match Arc::try_unwrap(engine) {
+        Ok(engine) => engine.shutdown(),
+        Err(_) => tracing::warn!("the engine is still shared; it stops when the process ends"),
+    }
     println!("stopped; the chain ({height} blocks) is saved");
     Ok(())
 }

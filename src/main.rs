@@ -6,18 +6,22 @@ mod cli;
 mod headless;
 mod settings;
 mod verify;
+mod web;
 
 use clap::Parser;
 use cli::{Cli, PeerArgs, Tool};
+use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Benchmarks print a table; the peers they start should keep quiet.
+    // Benchmarks print a table; the peers they start should keep quiet. Warp logs a
+    // browser closing its connection as an error: nothing a user can act on.
     init_logging(if matches!(cli.command, Some(Tool::Bench(_))) {
-        "warn"
+        "warn,warp::server=off"
     } else {
-        "warn,blockpeer=info,blockpeer_core=info"
+        "warn,blockpeer=info,blockpeer_core=info,warp::server=off"
     });
     let result = match cli.command {
         Some(Tool::VerifyChain { file, difficulty }) => verify::verify_chain(&file, difficulty)
@@ -47,9 +51,8 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
     if args.cuda {
         eprintln!("blockpeer: CUDA mining is not available in this build yet; mining on the CPU instead");
     }
-    if let Some(port) = args.init.or(args.web_port) {
-        eprintln!("blockpeer: the web page is not part of this build yet (port {port} noted)");
-    }
+    // Bound before the chain is opened, so that a port in use is the only thing said.
+    let bound = args.init.or(args.web_port).map(|port| web::bind(SocketAddr::new(args.web_bind, port))).transpose()?;
     let config = settings::engine_config(args)?;
     let (data_dir, name, host, port) =
         (config.data_dir.clone(), config.node.name.clone(), config.node.host.clone(), args.port);
@@ -59,6 +62,15 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
         }
         other => other.into(),
     })?;
+    // Shared with the web thread, which ends before the engine is shut down.
+    let engine = Arc::new(engine);
+    let web = bound.map(|bound| bound.serve(engine.clone())).transpose()?;
+    if web.is_some() && !args.web_bind.is_loopback() {
+        eprintln!(
+            "blockpeer: the web page listens on {}: anyone who can reach it sees the chain and the peers",
+            args.web_bind
+        );
+    }
     let snapshot = engine.snapshot();
     println!(
         "blockpeer {name}: UDP {host}:{port}, {} blocks at difficulty {} in {}{}",
@@ -67,7 +79,7 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
         data_dir.display(),
         if args.mine { ", mining" } else { "" }
     );
-    headless::run(engine)?;
+    headless::run(engine, web)?;
     Ok(ExitCode::SUCCESS)
 }
 

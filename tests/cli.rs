@@ -68,6 +68,17 @@ fn mistakes_get_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let output = blockpeer().args(["--headless", "-p", &port, "--data-dir"]).arg(dir.path()).output().unwrap();
     assert_one_clear_error(&output, &format!("UDP port {port} is in use"));
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let web = taken.local_addr().unwrap().port().to_string();
+    let udp = common::free_port().to_string();
+    let output = blockpeer()
+        .args(["--headless", "-p", &udp, "--web-port", &web, "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_one_clear_error(&output, &format!("web port {web} is in use"));
+    assert_eq!(text(&output.stderr).lines().count(), 1, "{}", text(&output.stderr));
 }
 
 #[test]

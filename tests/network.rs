@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{FAST, Peer, free_port, stats};
+use common::{FAST, Peer, free_port, free_tcp_port, stats};
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,8 @@ fn four_peers_agree_and_drop_a_dead_one() {
     let seed_port = free_port();
     let mut args = FAST.to_vec();
     args.extend(["--word-interval", "3600", "--difficulty", "3"]);
-    let seed = Peer::start(seed_port, dirs[0].path(), &[&["-i", "8001", "-m"], args.as_slice()].concat());
+    let web = free_tcp_port().to_string();
+    let seed = Peer::start(seed_port, dirs[0].path(), &[&["-i", web.as_str(), "-m"], args.as_slice()].concat());
     let seed_port_text = seed_port.to_string();
     let join = ["-k", "127.0.0.1", seed_port_text.as_str()];
     let mut peers = vec![seed];

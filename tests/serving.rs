@@ -9,7 +9,7 @@ mod common;
 use blockpeer_core::chain::ChainStore;
 use blockpeer_core::chain::Limits;
 use blockpeer_core::testing::chain_of;
-use common::{Peer, ask, free_port};
+use common::{Peer, ask, free_port, free_tcp_port};
 use std::time::Duration;
 
 #[test]
@@ -19,7 +19,8 @@ fn stats_and_get_block_are_answered_to_the_ephemeral_source() {
     let (mut store, _, _) = ChainStore::open(dir.path(), Limits::new(2)).unwrap();
     store.save(chain.blocks(), 0).unwrap();
     drop(store);
-    let peer = Peer::start(free_port(), dir.path(), &["-i", "8001", "--difficulty", "2"]);
+    let web = free_tcp_port().to_string();
+    let peer = Peer::start(free_port(), dir.path(), &["-i", &web, "--difficulty", "2"]);
 
     let (reply, _) = ask(peer.addr(), br#"{"type":"STATS"}"#);
     let tip = chain.tip().unwrap();
@@ -47,7 +48,8 @@ fn stats_and_get_block_are_answered_to_the_ephemeral_source() {
 #[test]
 fn an_empty_peer_reports_height_0_and_a_null_hash() {
     let dir = tempfile::tempdir().unwrap();
-    let peer = Peer::start(free_port(), dir.path(), &["-i", "8001"]);
+    let web = free_tcp_port().to_string();
+    let peer = Peer::start(free_port(), dir.path(), &["-i", &web]);
     let (reply, _) = ask(peer.addr(), br#"{"type":"STATS"}"#);
     assert_eq!(reply, serde_json::json!({"type": "STATS_REPLY", "height": 0, "hash": null}));
     let (status, lines) = peer.terminate();

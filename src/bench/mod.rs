@@ -1,9 +1,11 @@
 //! `blockpeer bench …`: measurements behind docs/PERFORMANCE.md, printed as a table
 //! (or JSON with `--json`). Peers run in-process on 127.0.0.1 with temporary data.
 
+mod devtools;
 mod load;
 mod serve;
 mod sync;
+mod web;
 
 use blockpeer_core::chain::{ChainStore, Limits};
 use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError, start};
@@ -58,6 +60,22 @@ pub enum Bench {
         #[arg(long)]
         json: bool,
     },
+    /// The web page: /api/status requests per second, and the time headless Chromium
+    /// takes to show the newest 100 blocks of a long chain.
+    Web {
+        /// Blocks in the chain.
+        #[arg(long, default_value_t = 100_000)]
+        blocks: usize,
+        /// Seconds to measure /api/status.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Client threads, each with one keep-alive connection.
+        #[arg(long, default_value_t = 2)]
+        clients: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Internal: load the chain in DIR in a fresh process and report (used by `load`).
     #[command(hide = true)]
     LoadChild {
@@ -82,6 +100,7 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Sync { blocks, json } => (sync::run(blocks)?, json),
         Bench::Serve { seconds, clients, json } => (serve::run(seconds, clients)?, json),
         Bench::Load { blocks, json } => (load::run(blocks)?, json),
+        Bench::Web { blocks, seconds, clients, json } => (web::run(blocks, seconds, clients)?, json),
         Bench::LoadChild { dir } => return load::child(&dir),
     };
     if json {

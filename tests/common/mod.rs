@@ -15,6 +15,11 @@ pub fn free_port() -> u16 {
     UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A TCP port that is free right now (for a peer's web page).
+pub fn free_tcp_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 /// The blockpeer binary.
 pub fn blockpeer() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_blockpeer"));
