@@ -87,32 +87,20 @@ mod x86 {
     #[inline]
     #[target_feature(enable = "avx512f")]
     fn small_sigma0(x: __m512i) -> __m512i {
-        xor3(
-            _mm512_ror_epi32::<7>(x),
-            _mm512_ror_epi32::<18>(x),
-            _mm512_srli_epi32::<3>(x),
-        )
+        xor3(_mm512_ror_epi32::<7>(x), _mm512_ror_epi32::<18>(x), _mm512_srli_epi32::<3>(x))
     }
 
     #[inline]
     #[target_feature(enable = "avx512f")]
     fn small_sigma1(x: __m512i) -> __m512i {
-        xor3(
-            _mm512_ror_epi32::<17>(x),
-            _mm512_ror_epi32::<19>(x),
-            _mm512_srli_epi32::<10>(x),
-        )
+        xor3(_mm512_ror_epi32::<17>(x), _mm512_ror_epi32::<19>(x), _mm512_srli_epi32::<10>(x))
     }
 
     /// `T1` without its `K+W` term: `h + Σ1(e) + Ch(e, f, g)`.
     #[inline]
     #[target_feature(enable = "avx512f")]
     fn t1(e: __m512i, f: __m512i, g: __m512i, h: __m512i) -> __m512i {
-        let sigma1 = xor3(
-            _mm512_ror_epi32::<6>(e),
-            _mm512_ror_epi32::<11>(e),
-            _mm512_ror_epi32::<25>(e),
-        );
+        let sigma1 = xor3(_mm512_ror_epi32::<6>(e), _mm512_ror_epi32::<11>(e), _mm512_ror_epi32::<25>(e));
         add(add(h, sigma1), _mm512_ternarylogic_epi32::<0xca>(e, f, g))
     }
 
@@ -121,11 +109,7 @@ mod x86 {
     fn round(s: &mut [__m512i; 8], kw: __m512i) {
         let [a, b, c, d, e, f, g, h] = *s;
         let t1 = add(t1(e, f, g, h), kw);
-        let sigma0 = xor3(
-            _mm512_ror_epi32::<2>(a),
-            _mm512_ror_epi32::<13>(a),
-            _mm512_ror_epi32::<22>(a),
-        );
+        let sigma0 = xor3(_mm512_ror_epi32::<2>(a), _mm512_ror_epi32::<13>(a), _mm512_ror_epi32::<22>(a));
         let t2 = add(sigma0, _mm512_ternarylogic_epi32::<0xe8>(a, b, c));
         *s = [add(t1, t2), a, b, c, add(d, t1), e, f, g];
     }
@@ -133,11 +117,7 @@ mod x86 {
     /// `(H6, H7)` of 16 nonces whose word `V` are the lanes of `wv` (`H6` zero unless `H6`).
     #[inline]
     #[target_feature(enable = "avx512f")]
-    fn tails<const V: usize, const H6: bool>(
-        pre: &Pre,
-        mid: &[u32; 8],
-        wv: __m512i,
-    ) -> (__m512i, __m512i) {
+    fn tails<const V: usize, const H6: bool>(pre: &Pre, mid: &[u32; 8], wv: __m512i) -> (__m512i, __m512i) {
         let dep = &DEPENDS[V];
         let splat = |x: u32| _mm512_set1_epi32(x as i32);
         let mut w: [__m512i; WORDS] = std::array::from_fn(|i| splat(pre.w[i]));

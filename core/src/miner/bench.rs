@@ -44,10 +44,8 @@ pub struct BenchRow {
 impl BenchReport {
     /// A readable, aligned text table: method, backend, threads, total and per-thread MH/s.
     pub fn table(&self) -> String {
-        let mut out = format!(
-            "{:<10} {:<9} {:>7} {:>11} {:>12}\n",
-            "method", "backend", "threads", "total MH/s", "MH/s/thread"
-        );
+        let mut out =
+            format!("{:<10} {:<9} {:>7} {:>11} {:>12}\n", "method", "backend", "threads", "total MH/s", "MH/s/thread");
         for row in &self.rows {
             let _ = writeln!(
                 out,
@@ -73,49 +71,21 @@ pub fn run_bench(threads: usize, seconds: f64) -> BenchReport {
     let duration = Duration::from_secs_f64(seconds.max(0.001));
     let best = Backend::detect();
     let mut backends = vec![best];
-    backends.extend(
-        Backend::available()
-            .into_iter()
-            .filter(|b| b.name() != best.name()),
-    );
-    let counts: Vec<usize> = if threads == 1 {
-        vec![1]
-    } else {
-        vec![1, threads]
-    };
+    backends.extend(Backend::available().into_iter().filter(|b| b.name() != best.name()));
+    let counts: Vec<usize> = if threads == 1 { vec![1] } else { vec![1, threads] };
     let mut rows = Vec::new();
     for &n in &counts {
         rows.push(row("naive", "sha2", n, on_threads(n, duration, naive)));
-        rows.push(row(
-            "midstate",
-            "sha2",
-            n,
-            on_threads(n, duration, midstate),
-        ));
+        rows.push(row("midstate", "sha2", n, on_threads(n, duration, midstate)));
         for &backend in &backends {
-            rows.push(row(
-                "blockpeer",
-                backend.name(),
-                n,
-                pool_rate(n, duration, backend),
-            ));
+            rows.push(row("blockpeer", backend.name(), n, pool_rate(n, duration, backend)));
         }
     }
-    BenchReport {
-        seconds,
-        threads,
-        rows,
-    }
+    BenchReport { seconds, threads, rows }
 }
 
 fn row(method: &'static str, backend: &'static str, threads: usize, rate: f64) -> BenchRow {
-    BenchRow {
-        method,
-        backend,
-        threads,
-        hashes_per_second: rate,
-        per_thread: rate / threads as f64,
-    }
+    BenchRow { method, backend, threads, hashes_per_second: rate, per_thread: rate / threads as f64 }
 }
 
 /// The benchmark's job: a 64-hex parent hash, a name and five words, never solved.
@@ -124,9 +94,7 @@ fn bench_job() -> Job {
         height: 1,
         prev_hash: Some("00000000a3c9b1f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b30000".into()),
         mined_by: "alice".into(),
-        messages: ["apple", "banana", "cherry", "date", "elder"]
-            .map(String::from)
-            .into(),
+        messages: ["apple", "banana", "cherry", "date", "elder"].map(String::from).into(),
         difficulty: 64,
     }
 }
@@ -137,9 +105,7 @@ fn on_threads(threads: usize, duration: Duration, method: fn(u64, Instant) -> u6
     let start = Instant::now();
     let deadline = start + duration;
     let total: u64 = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads as u64)
-            .map(|t| scope.spawn(move || method(t, deadline)))
-            .collect();
+        let handles: Vec<_> = (0..threads as u64).map(|t| scope.spawn(move || method(t, deadline))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
     });
     total as f64 / start.elapsed().as_secs_f64()
@@ -156,11 +122,7 @@ fn naive(thread: u64, deadline: Instant) -> u64 {
         for _ in 0..4096 {
             nonce.clear();
             let _ = write!(nonce, "{counter}");
-            let digest: [u8; 32] = Sha256::new()
-                .chain_update(&prefix)
-                .chain_update(nonce.as_bytes())
-                .finalize()
-                .into();
+            let digest: [u8; 32] = Sha256::new().chain_update(&prefix).chain_update(nonce.as_bytes()).finalize().into();
             black_box(meets_difficulty(&digest, job.difficulty));
             counter += 1;
         }

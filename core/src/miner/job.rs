@@ -34,12 +34,7 @@ impl Job {
     /// The block this job yields with `nonce`, if that nonce meets the difficulty
     /// under the plain hash rule (the final check before any block leaves a miner).
     pub fn block_if_valid(&self, nonce: &str) -> Option<Block> {
-        let digest = block_hash(
-            self.prev_hash.as_deref(),
-            &self.mined_by,
-            &self.messages,
-            nonce,
-        );
+        let digest = block_hash(self.prev_hash.as_deref(), &self.mined_by, &self.messages, nonce);
         meets_difficulty(&digest, self.difficulty).then(|| Block {
             height: self.height,
             mined_by: self.mined_by.clone(),

@@ -55,10 +55,7 @@ impl Backend {
 
     /// Times each SIMD kernel (best of three runs over one chunk) and returns the fastest.
     fn calibrate() -> Self {
-        let simd: Vec<Self> = Self::available()
-            .into_iter()
-            .filter(|b| !matches!(b, Self::Portable))
-            .collect();
+        let simd: Vec<Self> = Self::available().into_iter().filter(|b| !matches!(b, Self::Portable)).collect();
         if simd.len() < 2 {
             return simd.first().copied().unwrap_or(Self::Portable);
         }
@@ -77,10 +74,7 @@ impl Backend {
                 *best = (*best).min(start.elapsed());
             }
         }
-        simd.iter()
-            .zip(&best)
-            .min_by_key(|(_, time)| **time)
-            .map_or(Self::Portable, |(backend, _)| *backend)
+        simd.iter().zip(&best).min_by_key(|(_, time)| **time).map_or(Self::Portable, |(backend, _)| *backend)
     }
 
     /// The kernel's name, as `MinerPool::backend` reports it.

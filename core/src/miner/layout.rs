@@ -47,16 +47,8 @@ const MIN_EXTRANONCE: usize = 4;
 const MAX_END: usize = 52;
 
 /// SHA-256's initial state.
-pub(crate) const IV: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
+pub(crate) const IV: [u32; 8] =
+    [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
 
 /// Where the nonce goes for one prefix length (see the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,13 +81,7 @@ impl NonceLayout {
             if counter_len < MIN_COUNTER {
                 continue;
             }
-            let layout = Self {
-                prefix_len,
-                extranonce_len: nonce_len - counter_len,
-                counter_len,
-                final_start,
-                end,
-            };
+            let layout = Self { prefix_len, extranonce_len: nonce_len - counter_len, counter_len, final_start, end };
             if best.is_none_or(|b| (end, counter_len) > (b.end, b.counter_len)) {
                 best = Some(layout);
             }
@@ -161,12 +147,7 @@ impl Template {
         compress256(&mut midstate, &blocks[..layout.final_start / 64]);
         let mut block = [0u8; 64];
         block.copy_from_slice(&message[layout.final_start..]);
-        Self {
-            layout,
-            midstate,
-            block,
-            extranonce: digits,
-        }
+        Self { layout, midstate, block, extranonce: digits }
     }
 
     /// The last block's 16 big-endian words for chunk `chunk`, with `W_v` zero.
@@ -231,11 +212,7 @@ pub(crate) static LOW_WORDS: [u32; CHUNK as usize] = {
 /// `4·d` bits. From 16 on it covers both words, a pre-filter that the plain recheck
 /// completes.
 pub(crate) fn difficulty_mask(d: u32) -> u64 {
-    if d >= 16 {
-        u64::MAX
-    } else {
-        (1u64 << (4 * d)) - 1
-    }
+    if d >= 16 { u64::MAX } else { (1u64 << (4 * d)) - 1 }
 }
 
 #[cfg(test)]
@@ -254,10 +231,7 @@ mod tests {
             assert!((MIN_COUNTER..=MAX_COUNTER).contains(&layout.counter_len));
             assert_eq!(layout.final_start % 64, 0);
             assert_eq!(total, layout.final_start + layout.end, "{layout:?}");
-            assert!(
-                layout.end.is_multiple_of(4) && layout.end + 9 <= 64,
-                "{layout:?}"
-            );
+            assert!(layout.end.is_multiple_of(4) && layout.end + 9 <= 64, "{layout:?}");
             // The counter lies wholly in the last block, after the prefix.
             assert!(total - layout.counter_len >= layout.final_start.max(prefix_len));
             if prefix_len % 64 <= 40 && prefix_len % 64 >= 13 {
@@ -288,15 +262,8 @@ mod tests {
             }
             let mut state = template.midstate;
             compress256(&mut state, &[block]);
-            let digest: [u8; 32] = Sha256::new()
-                .chain_update(&prefix)
-                .chain_update(nonce.as_bytes())
-                .finalize()
-                .into();
-            let expected: Vec<u32> = digest
-                .chunks(4)
-                .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
+            let digest: [u8; 32] = Sha256::new().chain_update(&prefix).chain_update(nonce.as_bytes()).finalize().into();
+            let expected: Vec<u32> = digest.chunks(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect();
             assert_eq!(state.to_vec(), expected, "prefix_len {prefix_len}");
         }
     }

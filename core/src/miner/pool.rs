@@ -58,20 +58,12 @@ impl MinerPool {
 
     pub(crate) fn with_backend(threads: usize, found: Sender<Block>, backend: Backend) -> Self {
         let shared = Arc::new(Shared {
-            slot: Mutex::new(Slot {
-                generation: 0,
-                job: None,
-            }),
+            slot: Mutex::new(Slot { generation: 0, job: None }),
             wake: Condvar::new(),
             generation: AtomicU64::new(0),
             found,
         });
-        let mut pool = Self {
-            shared,
-            workers: Vec::new(),
-            counters: Vec::new(),
-            backend,
-        };
+        let mut pool = Self { shared, workers: Vec::new(), counters: Vec::new(), backend };
         pool.set_threads(threads);
         pool
     }
@@ -82,9 +74,7 @@ impl MinerPool {
         let mut slot = self.shared.lock();
         slot.generation += 1;
         slot.job = ctx;
-        self.shared
-            .generation
-            .store(slot.generation, Ordering::Release);
+        self.shared.generation.store(slot.generation, Ordering::Release);
         drop(slot);
         self.shared.wake.notify_all();
     }
@@ -110,20 +100,14 @@ impl MinerPool {
                 self.counters.push(Arc::default());
             }
             let stop = Arc::new(AtomicBool::new(false));
-            let (shared, counter, backend) = (
-                Arc::clone(&self.shared),
-                Arc::clone(&self.counters[index]),
-                self.backend,
-            );
+            let (shared, counter, backend) =
+                (Arc::clone(&self.shared), Arc::clone(&self.counters[index]), self.backend);
             let worker_stop = Arc::clone(&stop);
             let spawned = thread::Builder::new()
                 .name(format!("miner-{index}"))
                 .spawn(move || run_worker(&shared, &worker_stop, &counter, backend));
             match spawned {
-                Ok(handle) => self.workers.push(Worker {
-                    stop,
-                    handle: Some(handle),
-                }),
+                Ok(handle) => self.workers.push(Worker { stop, handle: Some(handle) }),
                 Err(error) => {
                     tracing::error!(%error, index, "cannot start a miner thread");
                     break;
@@ -139,10 +123,7 @@ impl MinerPool {
 
     /// Total nonces hashed since the pool started (monotonic, summed over workers).
     pub fn hashes(&self) -> u64 {
-        self.counters
-            .iter()
-            .map(|c| c.0.load(Ordering::Relaxed))
-            .sum()
+        self.counters.iter().map(|c| c.0.load(Ordering::Relaxed)).sum()
     }
 
     /// Which kernel the workers use: `"avx512"`, `"sha-ni"` or `"portable"` (the fastest
@@ -197,10 +178,7 @@ fn run_worker(shared: &Shared, stop: &AtomicBool, counter: &Counter, backend: Ba
                 if slot.generation != seen {
                     break;
                 }
-                slot = shared
-                    .wake
-                    .wait(slot)
-                    .unwrap_or_else(PoisonError::into_inner);
+                slot = shared.wake.wait(slot).unwrap_or_else(PoisonError::into_inner);
             }
             seen = slot.generation;
             slot.job.clone()
@@ -217,11 +195,7 @@ fn run_worker(shared: &Shared, stop: &AtomicBool, counter: &Counter, backend: Ba
         if let Some(block) = block
             && !ctx.solved.swap(true, Ordering::AcqRel)
         {
-            tracing::info!(
-                height = block.height,
-                hash = block.short_hash(16),
-                "mined a block"
-            );
+            tracing::info!(height = block.height, hash = block.short_hash(16), "mined a block");
             match shared.found.try_send(block) {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => {
@@ -278,20 +252,12 @@ mod tests {
         pool.set_job(Some(job));
         let block = blocks.recv_timeout(Duration::from_secs(60));
         let block = block.unwrap_or_else(|e| panic!("no block: {e}"));
-        assert_eq!(
-            validate_block(&block, Some(&parent), &Limits::new(4)),
-            Ok(())
-        );
+        assert_eq!(validate_block(&block, Some(&parent), &Limits::new(4)), Ok(()));
         assert!(pool.hashes() > 0);
 
         // An unsolvable job keeps them busy; None stops them.
-        let mut hard = Job {
-            height: 0,
-            prev_hash: None,
-            mined_by: "x".into(),
-            messages: vec!["y".into()],
-            difficulty: 64,
-        };
+        let mut hard =
+            Job { height: 0, prev_hash: None, mined_by: "x".into(), messages: vec!["y".into()], difficulty: 64 };
         pool.set_job(Some(hard.clone()));
         let start = pool.hashes();
         assert!(wait_until(Duration::from_secs(10), || pool.hashes() > start));

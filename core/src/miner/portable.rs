@@ -63,9 +63,7 @@ fn maj(a: u32, b: u32, c: u32) -> u32 {
 /// `T1` of a round: `h + Σ1(e) + Ch(e, f, g) + K_i + W_i` (`kw = K_i + W_i`).
 #[inline(always)]
 fn t1(e: u32, f: u32, g: u32, h: u32, kw: u32) -> u32 {
-    h.wrapping_add(big_sigma1(e))
-        .wrapping_add(ch(e, f, g))
-        .wrapping_add(kw)
+    h.wrapping_add(big_sigma1(e)).wrapping_add(ch(e, f, g)).wrapping_add(kw)
 }
 
 /// One full round.
@@ -162,9 +160,7 @@ fn tail<const V: usize>(pre: &Pre, mid: [u32; 8], wv: u32, need_h6: bool) -> u64
 fn search_v<const V: usize>(chunk: &Chunk, range: Range<u32>) -> Option<u32> {
     let pre = prepare::<V>(chunk);
     let need_h6 = chunk.mask >> 32 != 0;
-    range
-        .into_iter()
-        .find(|&lo| tail::<V>(&pre, chunk.midstate, low_word(lo), need_h6) & chunk.mask == 0)
+    range.into_iter().find(|&lo| tail::<V>(&pre, chunk.midstate, low_word(lo), need_h6) & chunk.mask == 0)
 }
 
 /// The first `lo` in `range` whose digest meets `chunk.mask`.

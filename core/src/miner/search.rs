@@ -36,23 +36,12 @@ impl JobCtx {
         let prefix = job.prefix();
         let layout = NonceLayout::new(prefix.len());
         let mask = difficulty_mask(job.difficulty);
-        Self {
-            job,
-            solved: AtomicBool::new(false),
-            prefix,
-            layout,
-            mask,
-            next_extranonce: AtomicU64::new(start),
-        }
+        Self { job, solved: AtomicBool::new(false), prefix, layout, mask, next_extranonce: AtomicU64::new(start) }
     }
 
     /// Searches until a block is found or `progress` (told how many nonces were hashed
     /// since its last call, every [`STEP`]) returns `false`.
-    pub(crate) fn mine(
-        &self,
-        backend: Backend,
-        mut progress: impl FnMut(u64) -> bool,
-    ) -> Option<Block> {
+    pub(crate) fn mine(&self, backend: Backend, mut progress: impl FnMut(u64) -> bool) -> Option<Block> {
         loop {
             let extranonce = self.next_extranonce.fetch_add(1, Ordering::Relaxed);
             let template = Template::new(&self.prefix, self.layout, extranonce);
@@ -94,13 +83,8 @@ mod tests {
 
     #[test]
     fn workers_check_in_often() {
-        let job = Job {
-            height: 0,
-            prev_hash: None,
-            mined_by: "x".into(),
-            messages: vec!["never".into()],
-            difficulty: 64,
-        };
+        let job =
+            Job { height: 0, prev_hash: None, mined_by: "x".into(), messages: vec!["never".into()], difficulty: 64 };
         for backend in [Backend::detect(), Backend::Portable] {
             let ctx = JobCtx::new(job.clone());
             let (start, mut calls) = (Instant::now(), 0u32);
@@ -111,10 +95,7 @@ mod tests {
             let mean = start.elapsed() / calls;
             // The pool sees a new job at the next check-in: optimized, well within 10 ms.
             if !cfg!(debug_assertions) {
-                assert!(
-                    mean < Duration::from_millis(10),
-                    "{backend:?}: every {mean:?}"
-                );
+                assert!(mean < Duration::from_millis(10), "{backend:?}: every {mean:?}");
             }
         }
     }

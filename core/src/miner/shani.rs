@@ -33,12 +33,9 @@ pub(crate) enum ShaNi {}
 impl ShaNi {
     /// A token if the CPU has the SHA extensions, SSSE3 and SSE4.1.
     pub(crate) fn detect() -> Option<Self> {
-        let present = is_x86_feature_detected!("sha")
-            && is_x86_feature_detected!("sse4.1")
-            && is_x86_feature_detected!("ssse3");
-        present.then(|| Self {
-            vex: is_x86_feature_detected!("avx"),
-        })
+        let present =
+            is_x86_feature_detected!("sha") && is_x86_feature_detected!("sse4.1") && is_x86_feature_detected!("ssse3");
+        present.then(|| Self { vex: is_x86_feature_detected!("avx") })
     }
 
     /// Every build this CPU runs: the VEX one (where AVX is present) and the SSE one.

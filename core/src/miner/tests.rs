@@ -15,11 +15,7 @@ fn backends() -> Vec<Backend> {
 }
 
 fn digest(prefix: &[u8], nonce: &str) -> [u8; 32] {
-    Sha256::new()
-        .chain_update(prefix)
-        .chain_update(nonce.as_bytes())
-        .finalize()
-        .into()
+    Sha256::new().chain_update(prefix).chain_update(nonce.as_bytes()).finalize().into()
 }
 
 /// `(H6 << 32) | H7` of a digest.
@@ -105,21 +101,14 @@ fn search_finds_the_first_hit_like_brute_force() {
         let tails: Vec<[u8; 32]> = range
             .clone()
             .take(600)
-            .map(|lo| {
-                digest(
-                    &prefix,
-                    &template.nonce(chunk_index * u64::from(CHUNK) + u64::from(lo)),
-                )
-            })
+            .map(|lo| digest(&prefix, &template.nonce(chunk_index * u64::from(CHUNK) + u64::from(lo))))
             .collect();
         for d in 1..=3 {
             let expected = tails.iter().position(|t| meets_difficulty(t, d));
             for backend in backends() {
                 let chunk = chunk_for(&template, chunk_index, d);
                 let sub = range.start..range.start + 600;
-                let got = backend
-                    .search(&chunk, sub)
-                    .map(|lo| (lo - range.start) as usize);
+                let got = backend.search(&chunk, sub).map(|lo| (lo - range.start) as usize);
                 assert_eq!(got, expected, "{backend:?} tail {tail} d {d}");
             }
         }
@@ -131,13 +120,7 @@ fn search_finds_the_first_hit_like_brute_force() {
 const SEED: u64 = 134;
 
 fn parent_with_hash(hash: &str, height: u64) -> Block {
-    Block {
-        height,
-        mined_by: "parent".into(),
-        nonce: "0".into(),
-        messages: vec!["x".into()],
-        hash: hash.into(),
-    }
+    Block { height, mined_by: "parent".into(), nonce: "0".into(), messages: vec!["x".into()], hash: hash.into() }
 }
 
 #[test]
@@ -145,13 +128,7 @@ fn mined_blocks_validate_and_every_kernel_finds_the_same() {
     let mut rng = fastrand::Rng::with_seed(SEED);
     for d in 1..=6 {
         let genesis = d % 2 == 1;
-        let prev = format!(
-            "{:016x}{:016x}{:016x}{:016x}",
-            rng.u64(..),
-            rng.u64(..),
-            0,
-            d
-        );
+        let prev = format!("{:016x}{:016x}{:016x}{:016x}", rng.u64(..), rng.u64(..), 0, d);
         let parent = (!genesis).then(|| parent_with_hash(&prev, 41));
         let job = Job {
             height: if genesis { 0 } else { 42 },
@@ -163,11 +140,7 @@ fn mined_blocks_validate_and_every_kernel_finds_the_same() {
         let start = rng.u64(..);
         let mut first: Option<Block> = None;
         // Debug builds run the kernels unoptimized: past d 4 only the portable one there.
-        let kernels = if cfg!(debug_assertions) && d > 4 {
-            vec![Backend::Portable]
-        } else {
-            backends()
-        };
+        let kernels = if cfg!(debug_assertions) && d > 4 { vec![Backend::Portable] } else { backends() };
         for backend in kernels {
             let ctx = JobCtx::with_extranonce(job.clone(), start);
             let mut hashes = 0;
@@ -178,16 +151,9 @@ fn mined_blocks_validate_and_every_kernel_finds_the_same() {
             let block = block.unwrap_or_else(|| panic!("{backend:?} found nothing at d {d}"));
             assert!(hashes > 0);
             assert!(block.nonce.len() < 40 && block.nonce.bytes().all(|b| b.is_ascii_digit()));
-            assert_eq!(
-                validate_block(&block, parent.as_ref(), &Limits::new(d)),
-                Ok(())
-            );
+            assert_eq!(validate_block(&block, parent.as_ref(), &Limits::new(d)), Ok(()));
             // The search order is fixed, so every kernel stops at the same nonce.
-            assert_eq!(
-                first.get_or_insert_with(|| block.clone()),
-                &block,
-                "{backend:?}"
-            );
+            assert_eq!(first.get_or_insert_with(|| block.clone()), &block, "{backend:?}");
         }
     }
 }
