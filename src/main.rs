@@ -44,9 +44,6 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    if args.cuda {
-        eprintln!("blockpeer: CUDA mining is not available in this build yet; mining on the CPU instead");
-    }
     if let Some(port) = args.init.or(args.web_port) {
         eprintln!("blockpeer: the web page is not part of this build yet (port {port} noted)");
     }

@@ -116,5 +116,6 @@ fn start_peer(dir: &Path, well_known: Option<SocketAddr>) -> Result<EngineHandle
         bind: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
         data_dir: dir.to_path_buf(),
         threads: 1,
+        cuda: false,
     })
 }
