@@ -7,11 +7,12 @@
 //! they are checked first), `compile.rs` compiles the embedded kernel with NVRTC for the
 //! device's compute capability, `params.rs` builds each launch's parameters (the host's share
 //! of the compression), `device.rs` owns the GPU and its launch slots, `worker.rs` is the
-//! thread that keeps two launches in flight, and `bench.rs` measures it.
+//! thread, `feed.rs` its loop that keeps two launches in flight, and `bench.rs` measures it.
 
 mod bench;
 mod compile;
 mod device;
+mod feed;
 mod library;
 pub(crate) mod params;
 mod worker;

@@ -2,7 +2,8 @@
 //! shaped like a real one; its hashes per second.
 
 use super::CudaError;
-use super::worker::{CudaMiner, CudaState, PER_THREAD};
+use super::feed::PER_THREAD;
+use super::worker::{CudaMiner, CudaState};
 use crate::miner::Job;
 use serde::Serialize;
 use std::time::{Duration, Instant};
