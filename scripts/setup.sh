@@ -43,3 +43,22 @@ ensure_build_deps() {
     ensure_apt build-essential pkg-config
     ensure_rust
 }
+
+# NVRTC, CUDA's run-time compiler (no GPU needed), from PyPI's nvidia-cuda-nvrtc-cu12 in a
+# project-local venv: the test that compiles the CUDA kernel loads it.
+NVRTC_VENV=.venv-nvrtc
+NVRTC_PACKAGE=nvidia-cuda-nvrtc-cu12==12.9.86
+
+# ensure_nvrtc — installs it once; exports BLOCKPEER_NVRTC, the folder of libnvrtc.so.12.
+ensure_nvrtc() {
+    local python="$NVRTC_VENV/bin/python3"
+    local find='import nvidia.cuda_nvrtc as m, os; print(os.path.join(list(m.__path__)[0], "lib"))'
+    if ! "$python" -c "$find" >/dev/null 2>&1; then
+        echo "setup: installing NVRTC ($NVRTC_PACKAGE) into $NVRTC_VENV"
+        ensure_apt python3 python3-venv
+        [ -x "$python" ] || python3 -m venv "$NVRTC_VENV"
+        "$python" -m pip install --quiet --disable-pip-version-check "$NVRTC_PACKAGE"
+    fi
+    BLOCKPEER_NVRTC=$("$python" -c "$find")
+    export BLOCKPEER_NVRTC
+}

@@ -48,9 +48,6 @@ fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    if args.cuda {
-        eprintln!("blockpeer: CUDA mining is not available in this build yet; mining on the CPU instead");
-    }
     // Bound before the chain is opened, so that a port in use is the only thing said.
     let bound = args.init.or(args.web_port).map(|port| web::bind(SocketAddr::new(args.web_bind, port))).transpose()?;
     let config = settings::engine_config(args)?;

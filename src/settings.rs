@@ -35,6 +35,7 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
         bind: SocketAddr::from((Ipv4Addr::UNSPECIFIED, args.port)),
         data_dir: args.data_dir.clone().unwrap_or_else(|| default_data_dir(args.port)),
         threads,
+        cuda: args.cuda,
     })
 }
 

@@ -23,6 +23,7 @@ fn engine(dir: &Path, mining: bool) -> EngineHandle {
         bind: SocketAddr::from(([127, 0, 0, 1], port)),
         data_dir: dir.to_path_buf(),
         threads: 1,
+        cuda: false,
     })
     .unwrap()
 }

@@ -26,6 +26,9 @@ pub enum Bench {
         /// Seconds per measurement.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
+        /// Measure the CUDA miner (device 0) instead of the CPU's.
+        #[arg(long)]
+        cuda: bool,
         /// Print JSON (figures in hashes per second) instead of a table.
         #[arg(long)]
         json: bool,
@@ -87,7 +90,17 @@ pub enum Bench {
 /// Runs one benchmark.
 pub fn run(bench: Bench) -> anyhow::Result<()> {
     let (rows, json) = match bench {
-        Bench::Mine { threads, seconds, json } => {
+        Bench::Mine { cuda: true, seconds, json, .. } => {
+            let report = blockpeer_core::miner::run_cuda_bench(seconds)
+                .map_err(|e| anyhow::anyhow!("CUDA mining unavailable: {e}"))?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print!("{}", report.table());
+            }
+            return Ok(());
+        }
+        Bench::Mine { threads, seconds, json, cuda: false } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let report = blockpeer_core::miner::run_bench(threads, seconds);
             if json {
@@ -157,5 +170,6 @@ fn start_peer(dir: &Path, well_known: Option<SocketAddr>) -> Result<EngineHandle
         bind: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
         data_dir: dir.to_path_buf(),
         threads: 1,
+        cuda: false,
     })
 }

@@ -2,13 +2,12 @@
 //! node's next deadline, feeds them to the node, and carries out its outputs —
 //! datagrams sent, jobs to the miners, saves to the store, events to subscribers.
 
-use super::hashrate::HashrateMeter;
+use super::miners::Miners;
 use super::net::Datagram;
 use super::persist::SaveRequest;
 use super::{EngineCommand, Published};
 use crate::chain::Block;
-use crate::miner::MinerPool;
-use crate::node::{Event, Input, MinerStats, Node, Output};
+use crate::node::{Event, Input, Node, Output};
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select};
 use std::net::UdpSocket;
 use std::sync::Arc;
@@ -25,12 +24,11 @@ const BATCH: usize = 256;
 pub(super) struct Driver {
     node: Node,
     socket: UdpSocket,
-    pool: MinerPool,
+    miners: Miners,
     found: Receiver<Block>,
     saves: Sender<SaveRequest>,
     published: Arc<Published>,
     dropped: Arc<AtomicU64>,
-    meter: HashrateMeter,
     events_dropped: u64,
     mining_job: bool,
     changed_from: Option<u64>,
@@ -44,6 +42,7 @@ impl Driver {
         node: Node,
         socket: UdpSocket,
         threads: usize,
+        cuda: bool,
         saves: Sender<SaveRequest>,
         published: Arc<Published>,
         dropped: Arc<AtomicU64>,
@@ -53,12 +52,11 @@ impl Driver {
         Self {
             node,
             socket,
-            pool: MinerPool::new(threads, found_tx),
+            miners: Miners::new(threads, found_tx, cuda),
             found,
             saves,
             published,
             dropped,
-            meter: HashrateMeter::default(),
             events_dropped: 0,
             mining_job: false,
             changed_from: None,
@@ -88,7 +86,11 @@ impl Driver {
                 recv(commands) -> msg => match msg {
                     Ok(EngineCommand::Node(command)) => self.node.handle_input(Instant::now(), Input::Command(command)),
                     Ok(EngineCommand::SetThreads(threads)) => {
-                        self.pool.set_threads(threads);
+                        self.miners.set_threads(threads);
+                        self.dirty = true;
+                    }
+                    Ok(EngineCommand::SetCuda(on)) => {
+                        self.miners.set_cuda(on);
                         self.dirty = true;
                     }
                     Ok(EngineCommand::Shutdown) | Err(_) => break,
@@ -106,7 +108,8 @@ impl Driver {
             self.maybe_sample(now);
             self.maybe_publish(now);
         }
-        self.pool.set_job(None);
+        self.miners.set_job(None);
+        self.miners.set_cuda(false);
         self.flush_outputs();
         self.save();
         self.publish(Instant::now());
@@ -117,7 +120,7 @@ impl Driver {
         if self.dirty {
             deadline = deadline.min(self.last_publish + PUBLISH_EVERY);
         }
-        if self.mining_job {
+        if self.mining_job || self.miners.cuda_starting() {
             deadline = deadline.min(self.next_sample);
         }
         deadline
@@ -134,10 +137,7 @@ impl Driver {
                 }
                 Output::MinerJob(job) => {
                     self.mining_job = job.is_some();
-                    if job.is_none() {
-                        self.meter = HashrateMeter::default();
-                    }
-                    self.pool.set_job(job);
+                    self.miners.set_job(job);
                 }
                 Output::ChainChanged { from } => {
                     self.changed_from = Some(self.changed_from.map_or(from, |f| f.min(from)));
@@ -177,8 +177,8 @@ impl Driver {
     fn maybe_sample(&mut self, now: Instant) {
         if now >= self.next_sample {
             self.next_sample = now + SAMPLE_EVERY;
-            self.meter.sample(now, self.pool.hashes());
-            self.dirty |= self.mining_job || self.meter.rate() > 0.0;
+            self.miners.sample(now);
+            self.dirty |= self.miners.poll() || self.mining_job || self.miners.busy();
         }
     }
 
@@ -190,12 +190,7 @@ impl Driver {
 
     fn publish(&mut self, now: Instant) {
         let mut snapshot = self.node.snapshot(now);
-        snapshot.miner = MinerStats {
-            hashrate: self.meter.rate(),
-            threads: self.pool.threads(),
-            backend: self.pool.backend().to_owned(),
-            total_hashes: self.pool.hashes(),
-        };
+        snapshot.miner = self.miners.stats();
         snapshot.counters.datagrams_dropped = self.dropped.load(Ordering::Relaxed);
         snapshot.counters.events_dropped = self.events_dropped;
         *self.published.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);

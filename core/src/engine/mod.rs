@@ -1,10 +1,11 @@
 //! The threads around the sans-IO node: `net-rx` receives datagrams, `engine` drives
-//! the [`Node`](crate::node::Node) and sends, `miner-N` search nonces, `store` writes
+//! the [`Node`](crate::node::Node) and sends, `miner-N` (and `miner-cuda`) search nonces, `store` writes
 //! the chain. Channels are bounded; the latest snapshot is published for the window
 //! and the web page, at most ten times a second and only on change.
 
 mod driver;
 mod hashrate;
+mod miners;
 mod net;
 mod persist;
 
@@ -32,6 +33,8 @@ pub struct EngineConfig {
     pub data_dir: PathBuf,
     /// Miner threads.
     pub threads: usize,
+    /// Mine on the GPU with CUDA (falls back to the threads, with a warning, without CUDA).
+    pub cuda: bool,
 }
 
 /// Why the engine could not start.
@@ -58,6 +61,7 @@ pub enum StartError {
 pub(crate) enum EngineCommand {
     Node(Command),
     SetThreads(usize),
+    SetCuda(bool),
     Shutdown,
 }
 
@@ -115,7 +119,7 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
     let (stop_rx, dropped_rx) = (stop.clone(), dropped.clone());
     threads.push(spawn("net-rx", Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)))?);
     threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx)))?);
-    let driver = driver::Driver::new(node, socket, config.threads, save_tx, published.clone(), dropped);
+    let driver = driver::Driver::new(node, socket, config.threads, config.cuda, save_tx, published.clone(), dropped);
     threads.push(spawn("engine", Box::new(move || driver.run(&net_rx, &cmd_rx)))?);
     Ok(EngineHandle { commands: cmd_tx, published, threads, local_addr, load_report, stop })
 }
@@ -129,6 +133,12 @@ impl EngineHandle {
     /// Changes the number of miner threads.
     pub fn set_threads(&self, threads: usize) {
         self.send(EngineCommand::SetThreads(threads));
+    }
+
+    /// Turns CUDA mining on or off (the window's toggle); the snapshot's `miner.cuda` and
+    /// `miner.cuda_error` follow.
+    pub fn set_cuda(&self, on: bool) {
+        self.send(EngineCommand::SetCuda(on));
     }
 
     fn send(&self, command: EngineCommand) {

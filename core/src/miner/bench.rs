@@ -89,7 +89,7 @@ fn row(method: &'static str, backend: &'static str, threads: usize, rate: f64) -
 }
 
 /// The benchmark's job: a 64-hex parent hash, a name and five words, never solved.
-fn bench_job() -> Job {
+pub(crate) fn bench_job() -> Job {
     Job {
         height: 1,
         prev_hash: Some("00000000a3c9b1f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b30000".into()),

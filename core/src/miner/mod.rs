@@ -8,7 +8,8 @@
 //! (`portable.rs`). Each skips the rounds before the varying word and those after the
 //! last state words the difficulty looks at. Candidates are rechecked with
 //! [`Job::block_if_valid`] before a block leaves the miner. [`MinerPool`] runs the
-//! threads; [`run_bench`] measures the methods.
+//! threads; [`run_bench`] measures the methods. [`CudaMiner`] runs the same search on an
+//! NVIDIA GPU (`cuda.rs`), [`run_cuda_bench`] measures it.
 
 /// Repeats `$body` with `$i` bound to each listed literal as a `usize` constant, so the
 /// compiler sees straight-line code with constant indices.
@@ -50,6 +51,7 @@ macro_rules! by_v {
 
 mod avx512;
 mod bench;
+pub mod cuda;
 mod job;
 mod kernel;
 mod layout;
@@ -61,5 +63,6 @@ mod shani;
 mod tests;
 
 pub use bench::{BenchReport, BenchRow, run_bench};
+pub use cuda::{CudaBenchReport, CudaError, CudaMiner, CudaState, run_cuda_bench};
 pub use job::Job;
 pub use pool::MinerPool;

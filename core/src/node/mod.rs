@@ -22,7 +22,7 @@ pub use config::{Config, Resolver};
 pub use consensus::{Decision, Group, RoundSummary, Trigger};
 pub use peers::{Learned, Traffic};
 pub use pending::WordRefused;
-pub use snapshot::{ConsensusView, Counters, JobView, MinerStats, PeerView, Snapshot, SyncView};
+pub use snapshot::{ConsensusView, Counters, CudaStats, JobView, MinerStats, PeerView, Snapshot, SyncView};
 
 use crate::chain::{Block, Chain};
 use crate::miner::Job;

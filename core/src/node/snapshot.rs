@@ -141,6 +141,23 @@ pub struct MinerStats {
     pub backend: String,
     /// Nonces hashed since start.
     pub total_hashes: u64,
+    /// The GPU miner, while CUDA mining is on (and has not failed).
+    pub cuda: Option<CudaStats>,
+    /// Why CUDA mining was asked for but is not running (then the CPU threads mine).
+    pub cuda_error: Option<String>,
+}
+
+/// The GPU miner as the engine measures it. `hashrate` above is the CPU threads' alone.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CudaStats {
+    /// Whether the GPU is open and its kernel compiled (until then the CPU threads mine).
+    pub ready: bool,
+    /// The GPU's name, e.g. "NVIDIA H100 80GB HBM3" (empty until ready).
+    pub device: String,
+    /// GPU hashes per second over the last few seconds.
+    pub hashrate: f64,
+    /// Nonces the GPU hashed since it started.
+    pub total_hashes: u64,
 }
 
 /// The node at one moment.

@@ -1,6 +1,7 @@
-//! Test support (feature `testing`): quick chain builders, and SimNet — many Nodes on
-//! a virtual clock with seeded loss and latency.
+//! Test support (feature `testing`): quick chain builders, SimNet — many Nodes on a virtual
+//! clock with seeded loss and latency — and the CUDA kernel's reference searches (`cuda`).
 
+pub mod cuda;
 mod fuzz;
 
 pub use fuzz::exercise_node;
