@@ -3,7 +3,7 @@
 
 use crate::cli::PeerArgs;
 use anyhow::{Context, bail};
-use blockpeer_core::engine::{EngineConfig, dns_resolver};
+use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError, dns_resolver};
 use blockpeer_core::node::Config;
 use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::path::PathBuf;
@@ -36,6 +36,24 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
         data_dir: args.data_dir.clone().unwrap_or_else(|| default_data_dir(args.port)),
         threads,
     })
+}
+
+/// Starts the engine `args` describe; a taken UDP port gets a message that says what to do.
+pub fn start_engine(args: &PeerArgs) -> anyhow::Result<(EngineHandle, EngineConfig)> {
+    let config = engine_config(args)?;
+    let engine = blockpeer_core::engine::start(config.clone()).map_err(|e| match e {
+        StartError::Bind { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse => {
+            anyhow::anyhow!("UDP port {} is in use (another peer?): choose another with -p PORT", args.port)
+        }
+        other => other.into(),
+    })?;
+    Ok((engine, config))
+}
+
+/// The web page's address for a browser on this machine, when `args` ask for one.
+pub fn web_url(args: &PeerArgs) -> Option<String> {
+    let ip = if args.web_bind.is_unspecified() { Ipv4Addr::LOCALHOST.into() } else { args.web_bind };
+    args.init.or(args.web_port).map(|port| format!("http://{}/", SocketAddr::new(ip, port)))
 }
 
 /// `HOST PORT` of `-k`, resolved to an IPv4 address if there is one.
