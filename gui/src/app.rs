@@ -215,9 +215,9 @@ impl BlockpeerApp {
 }
 
 impl eframe::App for BlockpeerApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         if let Some(bench) = &mut self.bench {
-            match bench.frame() {
+            match bench.frame(frame.info().cpu_usage) {
                 BenchFrame::Show(view, offset) => {
                     self.view = view;
                     self.chain.scroll_to = Some(offset);

@@ -31,6 +31,9 @@ pub struct FrameTimes {
     pub mean_ms: f64,
     /// 95th percentile, milliseconds.
     pub p95_ms: f64,
+    /// Mean time the window's thread spent on a frame (layout, tessellation and
+    /// handing it to OpenGL), as eframe measures it; the rest is the renderer.
+    pub cpu_ms: f64,
 }
 
 const PHASES: [(&str, View); 2] =
@@ -43,6 +46,7 @@ pub struct FrameBench {
     frame: usize,
     last: Option<Instant>,
     samples: Vec<f64>,
+    cpu: Vec<f64>,
     results: Vec<FrameTimes>,
 }
 
@@ -57,19 +61,23 @@ pub enum BenchFrame {
 impl FrameBench {
     /// Starts measuring.
     pub fn new(plan: BenchPlan) -> Self {
-        Self { plan, phase: 0, frame: 0, last: None, samples: Vec::new(), results: Vec::new() }
+        Self { plan, phase: 0, frame: 0, last: None, samples: Vec::new(), cpu: Vec::new(), results: Vec::new() }
     }
 
-    /// Called as each frame starts.
-    pub fn frame(&mut self) -> BenchFrame {
+    /// Called as each frame starts, with the CPU time eframe measured for the last one.
+    pub fn frame(&mut self, cpu_secs: Option<f32>) -> BenchFrame {
         let now = Instant::now();
         if let Some(last) = self.last.replace(now)
             && self.frame > WARMUP
         {
             self.samples.push(now.duration_since(last).as_secs_f64() * 1000.0);
+            self.cpu.extend(cpu_secs.map(|s| f64::from(s) * 1000.0));
         }
         if self.samples.len() >= self.plan.frames {
-            self.results.push(summarise(PHASES[self.phase].0, std::mem::take(&mut self.samples)));
+            let cpu = std::mem::take(&mut self.cpu);
+            let mut times = summarise(PHASES[self.phase].0, std::mem::take(&mut self.samples));
+            times.cpu_ms = cpu.iter().sum::<f64>() / cpu.len().max(1) as f64;
+            self.results.push(times);
             self.phase += 1;
             self.frame = 0;
         }
@@ -87,7 +95,7 @@ fn summarise(phase: &'static str, mut samples: Vec<f64>) -> FrameTimes {
     let frames = samples.len();
     let mean_ms = samples.iter().sum::<f64>() / frames.max(1) as f64;
     let p95_ms = samples.get((frames * 95 / 100).min(frames.saturating_sub(1))).copied().unwrap_or(0.0);
-    FrameTimes { phase, frames, mean_ms, p95_ms }
+    FrameTimes { phase, frames, mean_ms, p95_ms, cpu_ms: 0.0 }
 }
 
 #[cfg(test)]
