@@ -15,12 +15,9 @@ install -Dm755 target/release/blockpeer "$bin/blockpeer"
 # The desktop entry names the binary by its full path: ~/.local/bin is not on every
 # desktop session's PATH.
 sed -e "s|^Exec=blockpeer|Exec=$bin/blockpeer|" -e "s|^TryExec=blockpeer|TryExec=$bin/blockpeer|" \
-    icons/blockpeer.desktop > /tmp/blockpeer.desktop.$$
-install -Dm644 /tmp/blockpeer.desktop.$$ "$apps/blockpeer.desktop"
-rm -f /tmp/blockpeer.desktop.$$
+    icons/blockpeer.desktop | install -Dm644 /dev/stdin "$apps/blockpeer.desktop"
 install -Dm644 icons/blockpeer-256.png "$icons/256x256/apps/blockpeer.png"
 install -Dm644 icons/blockpeer.svg "$icons/scalable/apps/blockpeer.svg"
 command -v update-desktop-database >/dev/null && update-desktop-database -q "$apps" || true
-command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$icons" || true
 echo "Installed: $bin/blockpeer, $apps/blockpeer.desktop and the icon."
 echo "Open Blockpeer from the application menu (it may take a moment to appear)."
