@@ -217,9 +217,7 @@ fn mining_options(ui: &mut Ui, mine: &mut bool) {
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.checkbox(mine, "Mine blocks");
-        ui.add_enabled(false, egui::Checkbox::new(&mut false, "Mine with CUDA"))
-            .on_disabled_hover_text(crate::CUDA_UNAVAILABLE);
-        ui.label(RichText::new(crate::CUDA_UNAVAILABLE).small().color(theme::palette(ui).muted));
+        crate::views::mining::cuda_toggle(ui, "Mine with CUDA");
     });
 }
 

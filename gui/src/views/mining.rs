@@ -48,11 +48,7 @@ impl MiningView {
             });
             ui.end_row();
             ui.label("CUDA");
-            ui.horizontal(|ui| {
-                ui.add_enabled(false, egui::Checkbox::new(&mut false, "Mine on the GPU"))
-                    .on_disabled_hover_text(crate::CUDA_UNAVAILABLE);
-                ui.label(RichText::new(crate::CUDA_UNAVAILABLE).color(palette.muted));
-            });
+            ui.horizontal(|ui| cuda_toggle(ui, "Mine on the GPU"));
             ui.end_row();
             ui.label("Search path");
             ui.label(if snapshot.miner.backend.is_empty() { "—" } else { &snapshot.miner.backend });
@@ -83,6 +79,12 @@ impl MiningView {
         ui.label(RichText::new("Hashrate, last 10 minutes").strong());
         chart(ui, session);
     }
+}
+
+/// The CUDA switch, greyed out with the reason (this build has no CUDA miner yet).
+pub fn cuda_toggle(ui: &mut Ui, label: &str) {
+    ui.add_enabled(false, egui::Checkbox::new(&mut false, label)).on_disabled_hover_text(crate::CUDA_UNAVAILABLE);
+    ui.label(RichText::new(crate::CUDA_UNAVAILABLE).small().color(theme::palette(ui).muted));
 }
 
 fn chart(ui: &mut Ui, session: &Session) {
