@@ -38,7 +38,8 @@ ensure_rust() {
     fi
 }
 
-# Everything the build links against (C toolchain for crates with C parts).
+# Everything the build links against (C toolchain for crates with C parts). The window
+# needs no -dev packages to build: X11, Wayland, EGL and GL are loaded at run time.
 ensure_build_deps() {
     ensure_apt build-essential pkg-config
     ensure_rust
@@ -61,4 +62,17 @@ ensure_nvrtc() {
     fi
     BLOCKPEER_NVRTC=$("$python" -c "$find")
     export BLOCKPEER_NVRTC
+}
+
+# What the window loads at run time: OpenGL (Mesa, with its software renderer), EGL and
+# the X11/Wayland client libraries.
+ensure_gui_runtime() {
+    ensure_apt libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1 \
+        libwayland-client0 libwayland-egl1
+}
+
+# A virtual X display and a screen grabber, for screenshots and the window's benchmark.
+ensure_xvfb() {
+    ensure_gui_runtime
+    ensure_apt xvfb xauth imagemagick
 }

@@ -13,6 +13,7 @@ use std::path::PathBuf;
     after_help = "Examples:\n  \
         blockpeer -i 8001 -p 8999 -m --headless     start a new network (web page on :8001), mine\n  \
         blockpeer -k localhost 8999 -p 8002 --headless  join it through the peer on port 8999\n  \
+        blockpeer --demo 4                          a local demo network of 5 peers, one of them mining\n  \
         blockpeer verify-chain chain.json           check a chain file block by block"
 )]
 pub struct Cli {
@@ -99,6 +100,14 @@ pub struct PeerArgs {
     /// Seconds between the peer's own 5 random words.
     #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = seconds)]
     pub word_interval: f64,
+    /// Try a local demo network: this peer and N more on 127.0.0.1, one of them mining
+    /// at a low difficulty, so blocks arrive within seconds (temporary data).
+    #[arg(long, value_name = "N", conflicts_with_all = ["init", "known"],
+          value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub demo: Option<u8>,
+    /// The view the window opens on: chain, peers, mining, consensus or log (for screenshots).
+    #[arg(long, value_name = "NAME", hide = true)]
+    pub view: Option<blockpeer_gui::View>,
 }
 
 fn port(text: &str) -> Result<u16, String> {
@@ -143,5 +152,14 @@ mod tests {
         assert!(Cli::try_parse_from(["blockpeer", "-i", "8001", "-k", "h", "1"]).is_err());
         assert!(Cli::try_parse_from(["blockpeer", "-p", "0"]).is_err());
         assert!(Cli::try_parse_from(["blockpeer", "--name", "this name is far too long"]).is_err());
+    }
+
+    #[test]
+    fn demo_and_view() {
+        let cli = Cli::parse_from(["blockpeer", "--demo", "4", "--headless", "--view", "peers"]);
+        assert_eq!((cli.peer.demo, cli.peer.view), (Some(4), Some(blockpeer_gui::View::Peers)));
+        assert!(Cli::try_parse_from(["blockpeer", "--demo", "4", "-i", "8001"]).is_err());
+        assert!(Cli::try_parse_from(["blockpeer", "--demo", "0"]).is_err());
+        assert!(Cli::try_parse_from(["blockpeer", "--view", "nowhere"]).is_err());
     }
 }

@@ -46,8 +46,13 @@ fn report(event: &Event) {
     match event {
         Event::PeerJoined { addr, name } => println!("peer joined: {addr} {name}"),
         Event::PeerLeft { addr } => println!("peer left: {addr}"),
-        Event::BlockAdded { height, hash, mined_by, ours: true } => {
-            println!("mined block {height} {} ({mined_by})", &hash[..16.min(hash.len())]);
+        Event::BlockAdded { height, hash, mined_by, ours } => {
+            let hash = &hash[..16.min(hash.len())];
+            if *ours {
+                println!("mined block {height} {hash} ({mined_by})");
+            } else {
+                println!("block {height} {hash} from {mined_by}");
+            }
         }
         Event::ChainSynced { fork, removed, added } if *removed > 0 => {
             println!("switched to the majority chain: replaced {removed} blocks from height {fork}, added {added}");

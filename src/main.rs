@@ -1,16 +1,21 @@
 //! Blockpeer: a desktop peer for the classroom FLOOD blockchain network. This file
-//! only parses the command line, sets up logging and hands over to the right mode.
+//! only parses the command line, sets up logging and hands over to the right mode:
+//! the window (the start/join dialog, or straight onto a peer), headless, a demo
+//! network, or a tool.
 
 mod bench;
 mod cli;
+mod demo;
 mod headless;
+mod logging;
 mod settings;
 mod verify;
 mod web;
+mod window;
 
+use blockpeer_gui::{Launch, LogBuffer, Running};
 use clap::Parser;
 use cli::{Cli, PeerArgs, Tool};
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -18,7 +23,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Benchmarks print a table; the peers they start should keep quiet. Warp logs a
     // browser closing its connection as an error: nothing a user can act on.
-    init_logging(if matches!(cli.command, Some(Tool::Bench(_))) {
+    let log = logging::init(if matches!(cli.command, Some(Tool::Bench(_))) {
         "warn,warp::server=off"
     } else {
         "warn,blockpeer=info,blockpeer_core=info,warp::server=off"
@@ -27,7 +32,7 @@ fn main() -> ExitCode {
         Some(Tool::VerifyChain { file, difficulty }) => verify::verify_chain(&file, difficulty)
             .map(|valid| if valid { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Some(Tool::Bench(bench)) => bench::run(bench).map(|()| ExitCode::SUCCESS),
-        None => run_peer(&cli.peer),
+        None => run_peer(&cli.peer, log),
     };
     match result {
         Ok(code) => code,
@@ -38,51 +43,72 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_peer(args: &PeerArgs) -> anyhow::Result<ExitCode> {
-    if !args.headless && args.init.is_none() && args.known.is_none() {
-        eprintln!(
-            "blockpeer: the desktop window is not part of this build yet.\n\
-             Start a new network without a window:  blockpeer --headless -i 8001 -p 8999 -m\n\
-             Join one:                             blockpeer --headless -k HOST PORT -p 8002\n\
-             See blockpeer --help for every option."
-        );
-        return Ok(ExitCode::from(2));
+fn run_peer(args: &PeerArgs, log: LogBuffer) -> anyhow::Result<ExitCode> {
+    let display = window::display_available();
+    let windowed = !args.headless && display;
+    if let Some(count) = args.demo {
+        return run_demo(count, args, windowed, log);
     }
-    // Bound before the chain is opened, so that a port in use is the only thing said.
-    let bound = args.init.or(args.web_port).map(|port| web::bind(SocketAddr::new(args.web_bind, port))).transpose()?;
-    let config = settings::engine_config(args)?;
-    let (data_dir, name, host, port) =
-        (config.data_dir.clone(), config.node.name.clone(), config.node.host.clone(), args.port);
-    let engine = blockpeer_core::engine::start(config).map_err(|e| match e {
-        blockpeer_core::engine::StartError::Bind { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse => {
-            anyhow::anyhow!("UDP port {port} is in use (another peer?): choose another with -p PORT")
+    let starts_a_peer = args.init.is_some() || args.known.is_some();
+    if !args.headless && !starts_a_peer {
+        if !display {
+            eprintln!(
+                "blockpeer: there is no display for the window (DISPLAY and WAYLAND_DISPLAY are unset).\n\
+                 Start a new network without a window:  blockpeer --headless -i 8001 -p 8999 -m\n\
+                 Join one:                             blockpeer --headless -k HOST PORT -p 8002\n\
+                 Try a local demo network:             blockpeer --headless --demo 4\n\
+                 See blockpeer --help for every option."
+            );
+            return Ok(ExitCode::from(2));
         }
-        other => other.into(),
-    })?;
-    // Shared with the web thread, which ends before the engine is shut down.
-    let engine = Arc::new(engine);
-    let web = bound.map(|bound| bound.serve(engine.clone())).transpose()?;
-    if web.is_some() && !args.web_bind.is_loopback() {
-        eprintln!(
-            "blockpeer: the web page listens on {}: anyone who can reach it sees the chain and the peers",
-            args.web_bind
-        );
+        let options = window::options(args, log);
+        window::run(Launch::Dialog { starter: window::starter(), options })?;
+        return Ok(ExitCode::SUCCESS);
     }
+    if !args.headless && !display {
+        eprintln!("blockpeer: there is no display for the window; running without one");
+    }
+    let settings::StartedPeer { engine, config, web } = settings::start_peer(args)?;
     let snapshot = engine.snapshot();
     println!(
-        "blockpeer {name}: UDP {host}:{port}, {} blocks at difficulty {} in {}{}",
+        "blockpeer {}: UDP {}:{}, {} blocks at difficulty {} in {}{}",
+        config.node.name,
+        config.node.host,
+        args.port,
         snapshot.height,
         snapshot.difficulty,
-        data_dir.display(),
+        config.data_dir.display(),
         if args.mine { ", mining" } else { "" }
     );
-    headless::run(engine, web)?;
+    if windowed {
+        let url = web.as_ref().map(web::WebServer::url);
+        let running = Running::new(engine, &config.node).with_web_url(url);
+        window::run(Launch::Running { running, options: window::options(args, log) })?;
+        // The page outlives the window by a moment: it stops, then the engine does.
+        drop(web);
+    } else {
+        headless::run(engine, web)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Logs to stderr; `RUST_LOG` overrides `default`.
-fn init_logging(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+fn run_demo(count: u8, args: &PeerArgs, windowed: bool, log: LogBuffer) -> anyhow::Result<ExitCode> {
+    let demo = demo::start_demo(count, args)?;
+    let names = demo.others.names();
+    println!(
+        "blockpeer demo: this peer on UDP 127.0.0.1:{} and {count} more ({}), {} mining at difficulty {}",
+        demo.config.port,
+        names.join(", "),
+        names.first().copied().unwrap_or("none"),
+        demo::DIFFICULTY
+    );
+    if windowed {
+        let running = window::running_demo(demo);
+        window::run(Launch::Running { running, options: window::options(args, log) })?;
+    } else {
+        let demo::Demo { own, others, .. } = demo;
+        headless::run(Arc::new(own), None)?;
+        drop(others);
+    }
+    Ok(ExitCode::SUCCESS)
 }

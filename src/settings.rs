@@ -2,11 +2,13 @@
 //! chooses the address we advertise, the data directory and the intervals.
 
 use crate::cli::PeerArgs;
+use crate::web::{self, WebServer};
 use anyhow::{Context, bail};
-use blockpeer_core::engine::{EngineConfig, dns_resolver};
+use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError, dns_resolver};
 use blockpeer_core::node::Config;
 use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The engine settings for `args`.
@@ -37,6 +39,39 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
         threads,
         cuda: args.cuda,
     })
+}
+
+/// A peer started from a command line: its engine (shared with the web page's
+/// thread), its settings, and its web page when `-i` / `--web-port` asked for one.
+pub struct StartedPeer {
+    /// The running engine.
+    pub engine: Arc<EngineHandle>,
+    /// What it was started with.
+    pub config: EngineConfig,
+    /// The web page's server.
+    pub web: Option<WebServer>,
+}
+
+/// Starts the peer `args` describe, with its web page; every failure is one clear line.
+pub fn start_peer(args: &PeerArgs) -> anyhow::Result<StartedPeer> {
+    // Bound before the chain is opened, so that a port in use is the only thing said.
+    let bound = args.init.or(args.web_port).map(|port| web::bind(SocketAddr::new(args.web_bind, port))).transpose()?;
+    let config = engine_config(args)?;
+    let engine = blockpeer_core::engine::start(config.clone()).map_err(|e| match e {
+        StartError::Bind { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse => {
+            anyhow::anyhow!("UDP port {} is in use (another peer?): choose another with -p PORT", args.port)
+        }
+        other => other.into(),
+    })?;
+    let engine = Arc::new(engine);
+    let web = bound.map(|bound| bound.serve(engine.clone())).transpose()?;
+    if web.is_some() && !args.web_bind.is_loopback() {
+        eprintln!(
+            "blockpeer: the web page listens on {}: anyone who can reach it sees the chain and the peers",
+            args.web_bind
+        );
+    }
+    Ok(StartedPeer { engine, config, web })
 }
 
 /// `HOST PORT` of `-k`, resolved to an IPv4 address if there is one.

@@ -1,7 +1,9 @@
 //! `blockpeer bench …`: measurements behind docs/PERFORMANCE.md, printed as a table
 //! (or JSON with `--json`). Peers run in-process on 127.0.0.1 with temporary data.
 
+mod crowd;
 mod devtools;
+mod gui;
 mod load;
 mod serve;
 mod sync;
@@ -79,6 +81,22 @@ pub enum Bench {
         #[arg(long)]
         json: bool,
     },
+    /// Frame times of the window with a long chain and many peers (needs a display:
+    /// run it under xvfb-run).
+    Gui {
+        /// Blocks in the chain.
+        #[arg(long, default_value_t = 100_000)]
+        blocks: usize,
+        /// Peers around it.
+        #[arg(long, default_value_t = 50)]
+        peers: usize,
+        /// Frames measured per view.
+        #[arg(long, default_value_t = 300)]
+        frames: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Internal: load the chain in DIR in a fresh process and report (used by `load`).
     #[command(hide = true)]
     LoadChild {
@@ -114,6 +132,7 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Serve { seconds, clients, json } => (serve::run(seconds, clients)?, json),
         Bench::Load { blocks, json } => (load::run(blocks)?, json),
         Bench::Web { blocks, seconds, clients, json } => (web::run(blocks, seconds, clients)?, json),
+        Bench::Gui { blocks, peers, frames, json } => (gui::run(blocks, peers, frames)?, json),
         Bench::LoadChild { dir } => return load::child(&dir),
     };
     if json {

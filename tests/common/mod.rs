@@ -24,6 +24,8 @@ pub fn free_tcp_port() -> u16 {
 pub fn blockpeer() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_blockpeer"));
     command.env("NO_COLOR", "1").env("RUST_LOG", "warn");
+    // Whole-program tests never open a window, even when run from a desktop.
+    command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
     command
 }
 
@@ -41,14 +43,15 @@ pub const FAST: &[&str] =
 impl Peer {
     /// Starts `blockpeer --headless -p PORT --data-dir DIR ARGS…`.
     pub fn start(port: u16, data_dir: &Path, args: &[&str]) -> Peer {
-        let mut child = blockpeer()
-            .args(["--headless", "-p", &port.to_string(), "--data-dir"])
-            .arg(data_dir)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut command = blockpeer();
+        command.args(["--headless", "-p", &port.to_string(), "--data-dir"]).arg(data_dir).args(args);
+        Peer::spawn(command, port)
+    }
+
+    /// Spawns `command` (a blockpeer listening on `port`), its stdout lines on `lines`,
+    /// and waits for its first line.
+    pub fn spawn(mut command: Command, port: u16) -> Peer {
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, lines) = channel();
         std::thread::spawn(move || {

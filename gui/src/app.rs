@@ -1,0 +1,268 @@
+//! The app: the start/join dialog until a peer runs, then the main window — menu bar,
+//! navigation and actions on the left, the chosen view, the status bar and the
+//! notifications. It never waits on the engine: it reads the latest snapshot and
+//! drains events within a budget, and repaints only when something changed.
+
+use crate::dialog::Dialog;
+use crate::export::{Export, Exports};
+use crate::frame_bench::{BenchFrame, FrameBench};
+use crate::launch::{Launch, LaunchOptions, Starter};
+use crate::log_buffer::LogBuffer;
+use crate::prefs::Prefs;
+use crate::session::Session;
+use crate::theme;
+use crate::toasts::Toasts;
+use crate::views::actions::Actions;
+use crate::views::chain::ChainView;
+use crate::views::log::LogView;
+use crate::views::mining::MiningView;
+use crate::views::peers::PeersView;
+use crate::views::{View, consensus, status};
+use blockpeer_core::engine::EngineHandle;
+use blockpeer_core::node::Command;
+use eframe::egui::{self, RichText, Ui};
+
+/// What the window shows.
+enum Stage {
+    /// The start/join dialog.
+    Dialog { dialog: Box<Dialog>, starter: Starter },
+    /// A running peer.
+    Running(Box<Session>),
+    /// The window is closing; the engine has been shut down.
+    Closed,
+}
+
+/// Blockpeer's window.
+pub struct BlockpeerApp {
+    prefs: Prefs,
+    stage: Stage,
+    view: View,
+    chain: ChainView,
+    peers: PeersView,
+    mining: MiningView,
+    log: LogView,
+    actions: Actions,
+    toasts: Toasts,
+    exports: Exports,
+    log_buffer: Option<LogBuffer>,
+    bench: Option<FrameBench>,
+    logo: Option<egui::TextureHandle>,
+}
+
+impl BlockpeerApp {
+    /// The app for `launch`, with the settings remembered in `cc`'s storage.
+    pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
+        let ctx = &cc.egui_ctx;
+        let prefs = Prefs::load(cc.storage);
+        theme::install(ctx, prefs.dark);
+        ctx.set_zoom_factor(prefs.zoom);
+        let (stage, options) = match launch {
+            Launch::Dialog { starter, options } => {
+                (Stage::Dialog { dialog: Box::new(Dialog::new(prefs.dialog.clone())), starter }, options)
+            }
+            Launch::Running { running, options } => (Stage::Running(Box::new(Session::new(running, ctx))), options),
+        };
+        let LaunchOptions { log, view, bench } = options;
+        Self {
+            prefs,
+            stage,
+            view: view.unwrap_or_default(),
+            chain: ChainView::default(),
+            peers: PeersView::default(),
+            mining: MiningView::default(),
+            log: LogView::default(),
+            actions: Actions::default(),
+            toasts: Toasts::default(),
+            exports: Exports::default(),
+            log_buffer: log,
+            bench: bench.map(FrameBench::new),
+            logo: load_logo(ctx),
+        }
+    }
+
+    /// The running peer's engine (`None` while the dialog is shown).
+    pub fn engine(&self) -> Option<&EngineHandle> {
+        match &self.stage {
+            Stage::Running(session) => Some(session.engine()),
+            Stage::Dialog { .. } | Stage::Closed => None,
+        }
+    }
+
+    /// Shows the dark or the light theme, and remembers which.
+    fn set_dark(&mut self, ctx: &egui::Context, dark: bool) {
+        self.prefs.dark = dark;
+        theme::set_dark(ctx, dark);
+    }
+
+    fn dialog_ui(&mut self, ui: &mut Ui) {
+        let Stage::Dialog { dialog, starter } = &mut self.stage else { return };
+        let logo = self.logo.as_ref();
+        let choice = egui::CentralPanel::default().show(ui, |ui| dialog.ui(ui, logo)).inner;
+        self.prefs.dialog = dialog.fields().clone();
+        let Some(choice) = choice else { return };
+        match starter(&choice) {
+            Ok(running) => self.stage = Stage::Running(Box::new(Session::new(running, ui.ctx()))),
+            Err(error) => dialog.set_error(error),
+        }
+    }
+
+    fn main_ui(&mut self, ui: &mut Ui) {
+        // Taken out while drawing, so the views can borrow the rest of the app.
+        let stage = std::mem::replace(&mut self.stage, Stage::Closed);
+        if let Stage::Running(session) = &stage {
+            self.session_ui(ui, session);
+        }
+        self.stage = stage;
+    }
+
+    fn session_ui(&mut self, ui: &mut Ui, session: &Session) {
+        egui::Panel::top("menu").show(ui, |ui| self.menu(ui, session));
+        egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, session));
+        egui::Panel::left("navigation").resizable(false).exact_size(236.0).show(ui, |ui| {
+            self.navigation(ui, session);
+            ui.add_space(8.0);
+            ui.separator();
+            self.actions.ui(ui, session.engine());
+        });
+        egui::CentralPanel::default().show(ui, |ui| match self.view {
+            View::Chain => self.chain.ui(ui, session.snapshot()),
+            View::Peers => self.peers.ui(ui, session.snapshot(), session.version()),
+            View::Mining => self.mining.ui(ui, session),
+            View::Consensus => consensus::ui(ui, session),
+            View::Log => self.log.ui(ui, self.log_buffer.as_ref()),
+        });
+    }
+
+    fn navigation(&mut self, ui: &mut Ui, session: &Session) {
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if let Some(logo) = &self.logo {
+                ui.add(egui::Image::new(logo).fit_to_exact_size(egui::vec2(32.0, 32.0)));
+            }
+            ui.heading(RichText::new("Blockpeer").strong());
+        });
+        ui.add_space(8.0);
+        let snapshot = session.snapshot();
+        for view in View::ALL {
+            let count = match view {
+                View::Chain => snapshot.height.to_string(),
+                View::Peers => snapshot.peers.len().to_string(),
+                View::Mining if snapshot.mining => "on".to_owned(),
+                _ => String::new(),
+            };
+            let selected = self.view == view;
+            let button = egui::Button::selectable(selected, RichText::new(view.title()).size(15.0))
+                .right_text(RichText::new(count).color(theme::palette(ui).muted))
+                .min_size(egui::vec2(ui.available_width(), 30.0));
+            if ui.add(button).clicked() {
+                self.view = view;
+            }
+        }
+    }
+
+    fn menu(&mut self, ui: &mut Ui, session: &Session) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Export the chain as JSON…").clicked() {
+                    self.exports.start(Export::Chain, session.snapshot().clone(), ui.ctx());
+                }
+                if ui.button("Export the peers as CSV…").clicked() {
+                    self.exports.start(Export::Peers, session.snapshot().clone(), ui.ctx());
+                }
+                let url = session.running().web_url.as_deref();
+                if ui.add_enabled(url.is_some(), egui::Button::new("Open the web page")).clicked()
+                    && let Some(url) = url
+                {
+                    ui.ctx().open_url(egui::OpenUrl::new_tab(url));
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                for view in View::ALL {
+                    ui.radio_value(&mut self.view, view, view.title());
+                }
+                ui.separator();
+                let mut dark = self.prefs.dark;
+                if ui.checkbox(&mut dark, "Dark theme").changed() {
+                    self.set_dark(ui.ctx(), dark);
+                }
+                let zoom = ui.ctx().zoom_factor();
+                for (label, factor) in [("Zoom in", zoom * 1.1), ("Zoom out", zoom / 1.1), ("Actual size", 1.0)] {
+                    if ui.button(label).clicked() {
+                        ui.ctx().set_zoom_factor(factor.clamp(0.5, 3.0));
+                    }
+                }
+            });
+            ui.menu_button("Network", |ui| {
+                if ui.button("Flood now").clicked() {
+                    session.engine().command(Command::FloodNow);
+                }
+                if ui.button("Run consensus now").clicked() {
+                    session.engine().command(Command::ConsensusNow);
+                }
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let icon = if self.prefs.dark { "☀" } else { "🌙" };
+                if ui.button(icon).on_hover_text("switch between light and dark").clicked() {
+                    self.set_dark(ui.ctx(), !self.prefs.dark);
+                }
+            });
+        });
+    }
+}
+
+impl eframe::App for BlockpeerApp {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        if let Some(bench) = &mut self.bench {
+            match bench.frame(frame.info().cpu_usage) {
+                BenchFrame::Show(view, offset) => {
+                    self.view = view;
+                    self.chain.scroll_to = Some(offset);
+                    ctx.request_repaint();
+                }
+                BenchFrame::Done => {
+                    self.bench = None;
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+        }
+        if let Stage::Running(session) = &mut self.stage
+            && session.poll(&mut self.toasts)
+        {
+            ctx.request_repaint();
+        }
+        self.exports.poll(&mut self.toasts);
+        self.prefs.zoom = ctx.zoom_factor();
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        match self.stage {
+            Stage::Dialog { .. } => self.dialog_ui(ui),
+            Stage::Running(_) => self.main_ui(ui),
+            Stage::Closed => {}
+        }
+        self.toasts.show(ui.ctx());
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.prefs.save(storage);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Dropping the session shuts the engine down and flushes the chain.
+        if matches!(std::mem::replace(&mut self.stage, Stage::Closed), Stage::Running(_)) {
+            tracing::info!("window closed; the peer has stopped");
+        }
+    }
+}
+
+/// The icon as a texture for the dialog and the navigation.
+fn load_logo(ctx: &egui::Context) -> Option<egui::TextureHandle> {
+    let icon = eframe::icon_data::from_png_bytes(crate::ICON_PNG).ok()?;
+    let size = [usize::try_from(icon.width).ok()?, usize::try_from(icon.height).ok()?];
+    let image = egui::ColorImage::from_rgba_unmultiplied(size, &icon.rgba);
+    Some(ctx.load_texture("blockpeer-logo", image, egui::TextureOptions::LINEAR))
+}

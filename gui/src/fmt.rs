@@ -1,0 +1,92 @@
+//! How numbers, times, hashes and peers are written in the window, in one place.
+
+use blockpeer_core::node::{Learned, PeerView, Snapshot, Traffic};
+
+/// The first `n` characters of `hash` (all of it when shorter).
+pub fn short(hash: &str, n: usize) -> &str {
+    hash.char_indices().nth(n).map_or(hash, |(i, _)| &hash[..i])
+}
+
+/// `12.3 MH/s`-style hash rates.
+pub fn hashrate(per_sec: f64) -> String {
+    scaled(per_sec, "H/s")
+}
+
+/// `1.2 kB`-style byte counts.
+pub fn bytes(count: u64) -> String {
+    scaled(count as f64, "B")
+}
+
+fn scaled(value: f64, unit: &str) -> String {
+    const PREFIXES: [&str; 5] = ["", "k", "M", "G", "T"];
+    let mut value = value;
+    let mut prefix = 0;
+    while value >= 1000.0 && prefix < PREFIXES.len() - 1 {
+        value /= 1000.0;
+        prefix += 1;
+    }
+    if prefix == 0 { format!("{value:.0} {unit}") } else { format!("{value:.1} {}{unit}", PREFIXES[prefix]) }
+}
+
+/// `4 s`, `3 min 20 s`, `2 h 5 min` — a span a person reads at a glance.
+pub fn duration(secs: f64) -> String {
+    let secs = secs.max(0.0).round() as u64;
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// `4 s ago`, or `just now`.
+pub fn ago(secs: f64) -> String {
+    if secs < 1.0 { "just now".to_owned() } else { format!("{} ago", duration(secs)) }
+}
+
+/// What the miner is doing, in a few words.
+pub fn mining(snapshot: &Snapshot) -> String {
+    match (snapshot.mining, &snapshot.job) {
+        (false, _) => "not mining".to_owned(),
+        (true, None) => "mining: waiting for words".to_owned(),
+        (true, Some(_)) => format!("mining at {}", hashrate(snapshot.miner.hashrate)),
+    }
+}
+
+/// How we came to know a peer.
+pub fn learned(learned: &Learned) -> String {
+    match learned {
+        Learned::WellKnown => "well-known peer".to_owned(),
+        Learned::Flood => "its FLOOD".to_owned(),
+        Learned::ForwardedBy(addr) => format!("via {addr}"),
+        Learned::FloodReply => "reply to our FLOOD".to_owned(),
+        Learned::Manual => "added by hand".to_owned(),
+    }
+}
+
+/// A peer's traffic over all message types.
+pub fn traffic(peer: &PeerView) -> Traffic {
+    peer.traffic.values().fold(Traffic::default(), |sum, t| Traffic {
+        msgs_in: sum.msgs_in + t.msgs_in,
+        bytes_in: sum.bytes_in + t.bytes_in,
+        msgs_out: sum.msgs_out + t.msgs_out,
+        bytes_out: sum.bytes_out + t.bytes_out,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_at_a_glance() {
+        assert_eq!(short("abcdef", 4), "abcd");
+        assert_eq!(short("ab", 4), "ab");
+        assert_eq!(hashrate(950.0), "950 H/s");
+        assert_eq!(hashrate(12_345_678.0), "12.3 MH/s");
+        assert_eq!(bytes(1_500), "1.5 kB");
+        assert_eq!(duration(59.4), "59 s");
+        assert_eq!(duration(200.0), "3 min 20 s");
+        assert_eq!(duration(7500.0), "2 h 5 min");
+        assert_eq!(ago(0.2), "just now");
+    }
+}

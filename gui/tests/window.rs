@@ -1,0 +1,171 @@
+//! Proves the window over real engines on 127.0.0.1, driven like a person would
+//! through egui_kittest (no display needed): the dialog starts a network and the
+//! status bar shows its port; a bad port is explained and starts nothing; clicking a
+//! block opens its detail; the mining toggle reaches the engine; the peer table lists
+//! a peer the engine knows.
+
+#![allow(clippy::unwrap_used)] // Tests fail loudly.
+
+use blockpeer_core::chain::{ChainStore, Limits};
+use blockpeer_core::engine::{EngineConfig, EngineHandle, start};
+use blockpeer_core::node::Config;
+use blockpeer_gui::{BlockpeerApp, Choice, Launch, LaunchOptions, Running, Starter, View};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+type Window = Harness<'static, BlockpeerApp>;
+
+fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn free_tcp_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A peer on 127.0.0.1 with fast timers at difficulty 1.
+fn peer_config(name: &str, port: u16, well_known: Option<SocketAddr>) -> Config {
+    let mut config = Config::new(name, "127.0.0.1", port);
+    config.difficulty = 1;
+    config.well_known = well_known;
+    config.flood_interval = Duration::from_millis(300);
+    config.startup_delay = Duration::from_millis(100);
+    config.stats_wait = Duration::from_millis(200);
+    config.min_peers = 1;
+    config
+}
+
+fn start_engine(config: &Config, dir: &Path) -> Arc<EngineHandle> {
+    let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
+    Arc::new(
+        start(EngineConfig { node: config.clone(), bind, data_dir: dir.to_path_buf(), threads: 1, cuda: false })
+            .unwrap(),
+    )
+}
+
+fn window(launch: Launch) -> Window {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(200)
+        .build_eframe(move |cc| BlockpeerApp::new(cc, launch))
+}
+
+fn running_window(config: &Config, dir: &Path, view: View) -> Window {
+    let running = Running::new(start_engine(config, dir), config);
+    window(Launch::Running { running, options: LaunchOptions { view: Some(view), ..Default::default() } })
+}
+
+/// Steps the window in real time until `done`, or fails after 20 s.
+fn wait_for(window: &mut Window, what: &str, done: impl Fn(&Window) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(window) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        window.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A starter that starts real engines for *Start a new network* and counts its calls.
+fn counting_starter(dir: &Path, calls: Arc<AtomicUsize>) -> Starter {
+    let dir = dir.to_path_buf();
+    Box::new(move |choice: &Choice| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        let Choice::Start(start) = choice else { return Err("only new networks here".into()) };
+        let mut config = peer_config(&start.name, start.udp_port, None);
+        config.difficulty = start.difficulty;
+        config.mining = start.mine;
+        Ok(Running::new(start_engine(&config, &dir), &config))
+    })
+}
+
+#[test]
+fn the_dialog_starts_a_network_and_the_status_bar_shows_its_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let starter = counting_starter(dir.path(), calls.clone());
+    let mut window = window(Launch::Dialog { starter, options: LaunchOptions::default() });
+    let port = free_udp_port();
+    window.get_by_label("UDP port").set_text_value_accesskit(&port.to_string());
+    window.get_by_label("Web port").set_text_value_accesskit(&free_tcp_port().to_string());
+    window.get_by_label("Mine blocks").click();
+    window.run();
+    window.get_by_label("Start network").click();
+    window.run();
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    window.get_by_label(&format!("127.0.0.1:{port}"));
+    assert!(!window.state().engine().unwrap().snapshot().mining, "the dialog's mining box was unticked");
+}
+
+#[test]
+fn an_invalid_port_shows_the_reason_and_starts_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let starter = counting_starter(dir.path(), calls.clone());
+    let mut window = window(Launch::Dialog { starter, options: LaunchOptions::default() });
+    window.get_by_label("UDP port").set_text_value_accesskit("70000");
+    window.run();
+    window.get_by_label("\"70000\" is not a port (1–65535)");
+    window.get_by_label("Start network").click();
+    window.run();
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "no peer may start");
+    assert!(window.state().engine().is_none());
+
+    let taken = UdpSocket::bind("0.0.0.0:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    window.get_by_label("UDP port").set_text_value_accesskit(&port.to_string());
+    window.run();
+    window.get_by_label(&format!("UDP port {port} is in use"));
+}
+
+#[test]
+fn clicking_a_block_shows_its_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = blockpeer_core::testing::chain_of(12, 1, "tester");
+    let (mut store, _, _) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    store.save(chain.blocks(), 0).unwrap();
+    let config = peer_config("viewer", free_udp_port(), None);
+    let mut window = running_window(&config, dir.path(), View::Chain);
+    window.run();
+    let third = chain.get(3).unwrap();
+    assert!(window.query_by_label(&third.hash).is_none(), "the newest block is shown first");
+    window.get_by_label("Block 3").click();
+    window.run();
+    window.get_by_label(&third.hash);
+    window.get_by_label(&chain.get(2).unwrap().hash); // its previous block
+    window.get_by_label_contains("✔ valid");
+}
+
+#[test]
+fn the_mining_toggle_reaches_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = peer_config("miner", free_udp_port(), None);
+    let mut window = running_window(&config, dir.path(), View::Mining);
+    window.run();
+    assert!(!window.state().engine().unwrap().snapshot().mining);
+    window.get_by_label("Start mining").click();
+    wait_for(&mut window, "the engine to mine", |w| w.state().engine().unwrap().snapshot().mining);
+    wait_for(&mut window, "the button to say stop", |w| w.query_by_label("Stop mining").is_some());
+}
+
+#[test]
+fn the_peer_table_lists_a_peer_the_engine_reports() {
+    let (dir, other_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let config = peer_config("watcher", free_udp_port(), None);
+    let mut window = running_window(&config, dir.path(), View::Peers);
+    let other_config = peer_config("neighbour", free_udp_port(), Some(SocketAddr::from(([127, 0, 0, 1], config.port))));
+    let other = start_engine(&other_config, other_dir.path());
+    let address = format!("127.0.0.1:{}", other_config.port);
+    wait_for(&mut window, "the engine to know the peer", |w| {
+        w.state().engine().unwrap().snapshot().peers.iter().any(|p| p.address == address)
+    });
+    wait_for(&mut window, "the table to list it", |w| w.query_by_label(&address).is_some());
+    window.get_by_label("neighbour");
+    window.run(); // the graph settles
+    window.get_by_label("Peer graph");
+    drop(other);
+}

@@ -1,0 +1,112 @@
+//! Running with a window: on the start/join dialog — whose choices become command
+//! lines, started exactly as `blockpeer -i …` / `-k …` would be — or straight onto a
+//! running peer or demo network.
+
+use crate::cli::{Cli, PeerArgs};
+use crate::demo::{self, Demo};
+use crate::settings;
+use crate::web::WebServer;
+use blockpeer_gui::{Choice, Launch, LaunchOptions, LogBuffer, Running, Starter};
+use clap::Parser;
+use std::sync::Arc;
+
+/// Whether a window can be opened (an X11 or Wayland display is set).
+pub fn display_available() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+}
+
+/// Opens the window on `launch` and runs it until it closes.
+pub fn run(launch: Launch) -> anyhow::Result<()> {
+    blockpeer_gui::run(launch).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+/// The window's options from the command line.
+pub fn options(args: &PeerArgs, log: LogBuffer) -> LaunchOptions {
+    LaunchOptions { log: Some(log), view: args.view, bench: None }
+}
+
+/// The dialog's starter: each choice is started like the equivalent command line.
+pub fn starter() -> Starter {
+    Box::new(|choice: &Choice| {
+        if *choice == Choice::Demo {
+            let args = Cli::try_parse_from(["blockpeer"]).map_err(|e| e.to_string())?.peer;
+            return demo::start_demo(demo::DIALOG_PEERS, &args).map(running_demo).map_err(|e| format!("{e:#}"));
+        }
+        let cli = Cli::try_parse_from(command_line(choice)).map_err(|e| e.to_string())?;
+        let started = settings::start_peer(&cli.peer).map_err(|e| format!("{e:#}"))?;
+        tracing::info!(address = %started.engine.local_addr(), "started from the dialog");
+        let url = started.web.as_ref().map(WebServer::url);
+        let running = Running::new(started.engine, &started.config.node).with_web_url(url);
+        // The page's server lives as long as the window.
+        Ok(match started.web {
+            Some(web) => running.with_companions(Box::new(web)),
+            None => running,
+        })
+    })
+}
+
+/// The demo as the window's running peer; the other peers live as long as the window.
+pub fn running_demo(demo: Demo) -> Running {
+    Running::new(Arc::new(demo.own), &demo.config).with_companions(Box::new(demo.others))
+}
+
+/// The `blockpeer` command line equivalent to a dialog choice.
+fn command_line(choice: &Choice) -> Vec<String> {
+    let mut line: Vec<String> = vec!["blockpeer".into()];
+    let mut push = |parts: &[&str]| line.extend(parts.iter().map(|p| (*p).to_owned()));
+    let (name, mine, cuda) = match choice {
+        Choice::Start(c) => {
+            push(&["-i", &c.web_port.to_string(), "-p", &c.udp_port.to_string()]);
+            push(&["--difficulty", &c.difficulty.to_string()]);
+            (&c.name, c.mine, c.cuda)
+        }
+        Choice::Join(c) => {
+            push(&["-k", &c.host, &c.port.to_string(), "-p", &c.udp_port.to_string()]);
+            if let Some(web) = c.web_port {
+                push(&["--web-port", &web.to_string()]);
+            }
+            (&c.name, c.mine, c.cuda)
+        }
+        Choice::Demo => return line,
+    };
+    push(&["--name", name]);
+    if mine {
+        push(&["-m"]);
+    }
+    if cuda {
+        push(&["-c"]);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blockpeer_gui::{JoinChoice, StartChoice};
+
+    #[test]
+    fn dialog_choices_become_command_lines() {
+        let start = Choice::Start(StartChoice {
+            udp_port: 9000,
+            web_port: 8001,
+            name: "ann".into(),
+            difficulty: 6,
+            mine: true,
+            cuda: false,
+        });
+        assert_eq!(command_line(&start).join(" "), "blockpeer -i 8001 -p 9000 --difficulty 6 --name ann -m");
+        let join = Choice::Join(JoinChoice {
+            host: "localhost".into(),
+            port: 8999,
+            udp_port: 8002,
+            web_port: Some(8003),
+            name: "bo b".into(),
+            mine: false,
+            cuda: false,
+        });
+        let cli = Cli::try_parse_from(command_line(&join)).unwrap();
+        assert_eq!(cli.peer.known, Some(vec!["localhost".to_owned(), "8999".to_owned()]));
+        assert_eq!((cli.peer.port, cli.peer.web_port, cli.peer.name.as_deref()), (8002, Some(8003), Some("bo b")));
+        assert!(!cli.peer.mine);
+    }
+}
