@@ -102,13 +102,25 @@ fn run_demo(count: u8, args: &PeerArgs, windowed: bool, log: LogBuffer) -> anyho
         names.first().copied().unwrap_or("none"),
         demo::DIFFICULTY
     );
+    let demo::Demo { own, others, config } = demo;
+    let own = Arc::new(own);
+    let web = demo_web_page(args)?.serve(own.clone())?;
     if windowed {
-        let running = window::running_demo(demo);
+        let running = Running::new(own, &config).with_web_url(Some(web.url())).with_companions(Box::new(others));
         window::run(Launch::Running { running, options: window::options(args, log) })?;
+        drop(web);
     } else {
-        let demo::Demo { own, others, .. } = demo;
-        headless::run(Arc::new(own), None)?;
+        headless::run(own, Some(web))?;
         drop(others);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's web page: on `--web-port` if given, else on 8001, else on any free port.
+fn demo_web_page(args: &PeerArgs) -> anyhow::Result<web::Bound> {
+    let addr = |port| std::net::SocketAddr::new(args.web_bind, port);
+    match args.web_port {
+        Some(port) => web::bind(addr(port)),
+        None => web::bind(addr(8001)).or_else(|_| web::bind(addr(0))),
+    }
 }
