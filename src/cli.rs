@@ -43,7 +43,7 @@ pub enum Tool {
 }
 
 /// How the peer runs.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct PeerArgs {
     /// Start a new network and serve its web page on WEB_PORT (as `-i` did).
     #[arg(short = 'i', long = "init", value_name = "WEB_PORT", conflicts_with = "known", value_parser = port)]

@@ -63,7 +63,9 @@ pub fn start_demo(count: u8, args: &PeerArgs) -> anyhow::Result<Demo> {
             feed_words(&mut peer);
         }
         let dir = tempfile::Builder::new().prefix("blockpeer-demo-").tempdir()?;
-        let engine = start_peer(&peer, dir.path().into(), 1)?;
+        // Its threads log in this span: the terminal shows only their warnings.
+        let span = tracing::info_span!(crate::logging::QUIET_SPAN, peer = name);
+        let engine = span.in_scope(|| start_peer(&peer, dir.path().into(), 1))?;
         known.push(engine.local_addr());
         engines.push(engine);
         dirs.push(dir);

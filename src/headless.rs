@@ -1,14 +1,17 @@
 //! Running a peer without a window: start the engine, report what it does on the
-//! terminal, stop cleanly (web page closed, chain flushed) on Ctrl-C or SIGTERM.
+//! terminal, stop cleanly (web page closed, chain flushed) on Ctrl-C or SIGTERM — or,
+//! should the engine ever stop on its own, say why and end with a failure.
 
 use crate::web::WebServer;
 use anyhow::Context;
+use blockpeer_core::chain::prefix_chars;
 use blockpeer_core::engine::EngineHandle;
 use blockpeer_core::node::Event;
 use crossbeam_channel::{bounded, select};
 use std::sync::Arc;
 
 /// Runs until Ctrl-C / SIGTERM, then stops the web server and shuts the engine down.
+/// Fails if the engine stopped on its own.
 pub fn run(engine: Arc<EngineHandle>, web: Option<WebServer>) -> anyhow::Result<()> {
     if let Some(web) = &web {
         println!("web page: {}", web.url());
@@ -31,6 +34,9 @@ pub fn run(engine: Arc<EngineHandle>, web: Option<WebServer>) -> anyhow::Result<
     if let Some(web) = web {
         web.stop();
     }
+    if let Some(reason) = engine.failure() {
+        anyhow::bail!("the peer stopped unexpectedly ({reason}); its chain is safe on disk — please report this");
+    }
     let height = engine.snapshot().height;
     // The web thread held the only other reference, and it has ended.
     match Arc::try_unwrap(engine) {
@@ -47,7 +53,7 @@ fn report(event: &Event) {
         Event::PeerJoined { addr, name } => println!("peer joined: {addr} {name}"),
         Event::PeerLeft { addr } => println!("peer left: {addr}"),
         Event::BlockAdded { height, hash, mined_by, ours } => {
-            let hash = &hash[..16.min(hash.len())];
+            let hash = prefix_chars(hash, 16);
             if *ours {
                 println!("mined block {height} {hash} ({mined_by})");
             } else {
@@ -59,6 +65,10 @@ fn report(event: &Event) {
         }
         Event::ChainSynced { added, .. } => println!("synced {added} blocks"),
         Event::SyncFailed { reason } => println!("sync failed: {reason}"),
+        Event::DifficultyMismatch { required, network } => println!(
+            "difficulty mismatch: the network's blocks meet difficulty {network}, this peer requires {required}; \
+             to join this network, restart with --difficulty {network}"
+        ),
         _ => {}
     }
 }

@@ -68,8 +68,8 @@ fn run_peer(args: &PeerArgs, log: LogBuffer) -> anyhow::Result<ExitCode> {
     if !args.headless && !display {
         eprintln!("blockpeer: there is no display for the window; running without one");
     }
-    let settings::StartedPeer { engine, config, web } = settings::start_peer(args)?;
-    let snapshot = engine.snapshot();
+    let started = settings::start_peer(args)?;
+    let (config, snapshot) = (&started.config, started.engine.snapshot());
     println!(
         "blockpeer {}: UDP {}:{}, {} blocks at difficulty {} in {}{}",
         config.node.name,
@@ -81,13 +81,10 @@ fn run_peer(args: &PeerArgs, log: LogBuffer) -> anyhow::Result<ExitCode> {
         if args.mine { ", mining" } else { "" }
     );
     if windowed {
-        let url = web.as_ref().map(web::WebServer::url);
-        let running = Running::new(engine, &config.node).with_web_url(url);
+        let running = window::running(started, args.clone());
         window::run(Launch::Running { running, options: window::options(args, log) })?;
-        // The page outlives the window by a moment: it stops, then the engine does.
-        drop(web);
     } else {
-        headless::run(engine, web)?;
+        headless::run(started.engine, started.web)?;
     }
     Ok(ExitCode::SUCCESS)
 }

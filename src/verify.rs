@@ -2,7 +2,7 @@
 //! array a peer's `/chain` serves) block by block and says where it breaks.
 
 use anyhow::Context;
-use blockpeer_core::chain::{Block, Limits, validate_block};
+use blockpeer_core::chain::{Block, Limits, prefix_chars, validate_block};
 use blockpeer_core::protocol::block_from_value;
 use serde_json::Value;
 use std::path::Path;
@@ -44,8 +44,6 @@ fn parse_values(text: &str) -> anyhow::Result<Vec<Value>> {
 }
 
 fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_owned(),
-    }
+    let head = prefix_chars(text, max);
+    if head.len() < text.len() { format!("{head}…") } else { text.to_owned() }
 }

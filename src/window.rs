@@ -4,7 +4,7 @@
 
 use crate::cli::{Cli, PeerArgs};
 use crate::demo::{self, Demo};
-use crate::settings;
+use crate::settings::{self, StartedPeer};
 use crate::web::WebServer;
 use blockpeer_gui::{Choice, Launch, LaunchOptions, LogBuffer, Running, Starter};
 use clap::Parser;
@@ -35,14 +35,27 @@ pub fn starter() -> Starter {
         let cli = Cli::try_parse_from(command_line(choice)).map_err(|e| e.to_string())?;
         let started = settings::start_peer(&cli.peer).map_err(|e| format!("{e:#}"))?;
         tracing::info!(address = %started.engine.local_addr(), "started from the dialog");
-        let url = started.web.as_ref().map(WebServer::url);
-        let running = Running::new(started.engine, &started.config.node).with_web_url(url);
-        // The page's server lives as long as the window.
-        Ok(match started.web {
-            Some(web) => running.with_companions(Box::new(web)),
-            None => running,
-        })
+        Ok(running(started, cli.peer))
     })
+}
+
+/// The window's view of a peer started from `args`: its web page lives as long as the
+/// window, and "rejoin at another difficulty" starts the same command line again with
+/// that `--difficulty`.
+pub fn running(started: StartedPeer, args: PeerArgs) -> Running {
+    let StartedPeer { engine, config, web } = started;
+    let url = web.as_ref().map(WebServer::url);
+    let mut peer = Running::new(engine, &config.node).with_web_url(url);
+    if let Some(web) = web {
+        peer = peer.with_companions(Box::new(web));
+    }
+    peer.with_restart(Box::new(move |difficulty| {
+        let mut args = args.clone();
+        args.difficulty = difficulty;
+        let started = settings::start_peer(&args).map_err(|e| format!("{e:#}"))?;
+        tracing::info!(difficulty, "started again");
+        Ok(running(started, args))
+    }))
 }
 
 /// The demo as the window's running peer; the other peers live as long as the window.
@@ -65,6 +78,7 @@ fn command_line(choice: &Choice) -> Vec<String> {
             if let Some(web) = c.web_port {
                 push(&["--web-port", &web.to_string()]);
             }
+            push(&["--difficulty", &c.difficulty.to_string()]);
             (&c.name, c.mine, c.cuda)
         }
         Choice::Demo => return line,
@@ -101,12 +115,14 @@ mod tests {
             udp_port: 8002,
             web_port: Some(8003),
             name: "bo b".into(),
+            difficulty: 5,
             mine: false,
             cuda: false,
         });
         let cli = Cli::try_parse_from(command_line(&join)).unwrap();
         assert_eq!(cli.peer.known, Some(vec!["localhost".to_owned(), "8999".to_owned()]));
         assert_eq!((cli.peer.port, cli.peer.web_port, cli.peer.name.as_deref()), (8002, Some(8003), Some("bo b")));
+        assert_eq!(cli.peer.difficulty, 5);
         assert!(!cli.peer.mine);
     }
 }

@@ -1,6 +1,7 @@
 //! Proves the command line a user meets first: `--help` documents the seed's flags,
-//! mistakes get one clear line and a non-zero exit (never a backtrace), and
-//! `verify-chain` finds the first invalid block of a chain file.
+//! mistakes get one clear line and a non-zero exit (never a backtrace),
+//! `verify-chain` finds the first invalid block of a chain file, and piped output is
+//! for people: no colour escapes, and none of the demo's other peers' chatter.
 
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
 
@@ -112,4 +113,36 @@ fn verify_chain_accepts_json_lines_and_arrays_and_finds_the_first_bad_block() {
     assert!(text(&output.stdout).contains("block 0 (entry 1) is invalid: hash ends in"));
 
     assert_one_clear_error(&run(&["verify-chain", "/no/such/file"]), "cannot read /no/such/file");
+}
+
+#[test]
+fn piped_output_has_no_colour_and_no_demo_chatter() {
+    let mut command = blockpeer();
+    // As a person runs it: no NO_COLOR, no RUST_LOG — only the pipe.
+    command.env_remove("NO_COLOR").env_remove("RUST_LOG");
+    command.args(["--headless", "--demo", "2"]).stderr(std::process::Stdio::piped());
+    let mut child = command.stdout(std::process::Stdio::null()).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // This peer logs its start at INFO; wait for that, then a few seconds of the demo.
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !seen.iter().any(|l: &String| l.contains("chain loaded")) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        seen.push(lines.recv_timeout(left).expect("the peer logged its start"));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let _ = child.kill();
+    let _ = child.wait();
+    seen.extend(lines.try_iter());
+    let text = seen.join("\n");
+    assert!(!text.contains('\u{1b}'), "no escapes when piped: {text}");
+    assert_eq!(text.matches("chain loaded").count(), 1, "the other peers keep quiet: {text}");
+    assert!(!text.contains("companion"), "{text}");
 }

@@ -1,12 +1,13 @@
 //! Proves the threaded engine around the node: commands reach it, mined blocks are
-//! persisted by the time `shutdown` returns, snapshots follow changes, and a
-//! subscriber that never reads cannot make the engine's memory grow.
+//! persisted by the time `shutdown` returns, snapshots follow changes, a subscriber
+//! that never reads cannot make the engine's memory grow, a late subscriber still
+//! learns of every peer, and a panic on the engine thread is reported, never silent.
 
 #![allow(clippy::unwrap_used)]
 
 use blockpeer_core::chain::{ChainStore, Limits};
 use blockpeer_core::engine::{EngineConfig, EngineHandle, start};
-use blockpeer_core::node::{Command, Config};
+use blockpeer_core::node::{Command, Config, Event};
 use blockpeer_core::protocol::{Flood, Message};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
@@ -75,5 +76,52 @@ fn a_subscriber_that_never_reads_costs_a_bounded_queue() {
     wait_until("events to be dropped", || handle.snapshot().counters.events_dropped > 0);
     let snapshot = handle.snapshot();
     assert_eq!(snapshot.peers.len(), 1024, "the table stays full, not larger");
+    handle.shutdown();
+}
+
+#[test]
+fn a_late_subscriber_first_learns_the_peers_already_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let handle = engine(dir.path(), false);
+    let sockets: Vec<UdpSocket> = (0..3).map(|_| UdpSocket::bind("127.0.0.1:0").unwrap()).collect();
+    for (i, socket) in sockets.iter().enumerate() {
+        let port = socket.local_addr().unwrap().port();
+        let flood = Flood { host: "127.0.0.1".into(), port, id: format!("late{i}"), name: format!("p{i}") };
+        socket.send_to(&Message::Flood(flood).encode(), handle.local_addr()).unwrap();
+    }
+    wait_until("three peers", || handle.snapshot().peers.len() == 3);
+    let events = handle.subscribe();
+    let mut joined: Vec<(SocketAddr, String)> = (0..3)
+        .map(|_| match events.recv_timeout(Duration::from_secs(20)).unwrap() {
+            Event::PeerJoined { addr, name } => (addr, name),
+            other => panic!("expected the known peers first, got {other:?}"),
+        })
+        .collect();
+    joined.sort();
+    let mut expected: Vec<(SocketAddr, String)> =
+        sockets.iter().enumerate().map(|(i, s)| (s.local_addr().unwrap(), format!("p{i}"))).collect();
+    expected.sort();
+    assert_eq!(joined, expected);
+    handle.shutdown();
+}
+
+#[test]
+fn a_panic_on_the_engine_thread_is_reported_not_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let handle = engine(dir.path(), false);
+    let events = handle.subscribe();
+    // The window's repaint callback runs on the engine thread: make it fail.
+    handle.on_change(|| panic!("a broken callback"));
+    handle.command(Command::FloodNow);
+    let reason = loop {
+        match events.recv_timeout(Duration::from_secs(20)) {
+            Ok(Event::Stopped { reason }) => break reason,
+            Ok(_) => {}
+            Err(error) => panic!("no Stopped event: {error}"),
+        }
+    };
+    assert!(reason.contains("a broken callback"), "{reason}");
+    assert_eq!(handle.failure(), Some(reason));
+    assert!(events.recv_timeout(Duration::from_secs(20)).is_err(), "the stream ends after the report");
     handle.shutdown();
 }

@@ -9,9 +9,10 @@ use crate::frame_bench::{BenchFrame, FrameBench};
 use crate::launch::{Launch, LaunchOptions, Starter};
 use crate::log_buffer::LogBuffer;
 use crate::prefs::Prefs;
+use crate::recovery::{self, Recovery};
 use crate::session::Session;
 use crate::theme;
-use crate::toasts::Toasts;
+use crate::toasts::{Toasts, Tone};
 use crate::views::actions::Actions;
 use crate::views::chain::ChainView;
 use crate::views::log::LogView;
@@ -28,6 +29,8 @@ enum Stage {
     Dialog { dialog: Box<Dialog>, starter: Starter },
     /// A running peer.
     Running(Box<Session>),
+    /// The peer could not be started again: why.
+    Failed(String),
     /// The window is closing; the engine has been shut down.
     Closed,
 }
@@ -47,6 +50,8 @@ pub struct BlockpeerApp {
     log_buffer: Option<LogBuffer>,
     bench: Option<FrameBench>,
     logo: Option<egui::TextureHandle>,
+    /// What the person asked for when the peer cannot go on as it is.
+    recovery: Option<Recovery>,
 }
 
 impl BlockpeerApp {
@@ -77,6 +82,7 @@ impl BlockpeerApp {
             log_buffer: log,
             bench: bench.map(FrameBench::new),
             logo: load_logo(ctx),
+            recovery: None,
         }
     }
 
@@ -84,7 +90,24 @@ impl BlockpeerApp {
     pub fn engine(&self) -> Option<&EngineHandle> {
         match &self.stage {
             Stage::Running(session) => Some(session.engine()),
-            Stage::Dialog { .. } | Stage::Closed => None,
+            Stage::Dialog { .. } | Stage::Failed(_) | Stage::Closed => None,
+        }
+    }
+
+    /// Starts the peer again at another difficulty, or closes the window.
+    fn recover(&mut self, ctx: &egui::Context, recovery: Recovery) {
+        match recovery {
+            Recovery::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Recovery::Restart(difficulty) => {
+                let Stage::Running(session) = std::mem::replace(&mut self.stage, Stage::Closed) else { return };
+                self.stage = match session.restart(difficulty, ctx) {
+                    Ok(session) => {
+                        self.toasts.push(Tone::Info, format!("Started again at difficulty {difficulty}"));
+                        Stage::Running(Box::new(session))
+                    }
+                    Err(error) => Stage::Failed(error),
+                };
+            }
         }
     }
 
@@ -117,7 +140,11 @@ impl BlockpeerApp {
 
     fn session_ui(&mut self, ui: &mut Ui, session: &Session) {
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui, session));
-        egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, session));
+        let asked = egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, session)).inner;
+        if let Some(reason) = session.engine().failure() {
+            self.recovery = self.recovery.or(recovery::stopped_modal(ui.ctx(), session, &reason));
+        }
+        self.recovery = self.recovery.or(asked);
         egui::Panel::left("navigation").resizable(false).exact_size(236.0).show(ui, |ui| {
             self.navigation(ui, session);
             ui.add_space(8.0);
@@ -234,14 +261,18 @@ impl eframe::App for BlockpeerApp {
         {
             ctx.request_repaint();
         }
+        if let Some(recovery) = self.recovery.take() {
+            self.recover(ctx, recovery);
+        }
         self.exports.poll(&mut self.toasts);
         self.prefs.zoom = ctx.zoom_factor();
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
-        match self.stage {
+        match &self.stage {
             Stage::Dialog { .. } => self.dialog_ui(ui),
             Stage::Running(_) => self.main_ui(ui),
+            Stage::Failed(error) => self.recovery = recovery::failed_page(ui, error),
             Stage::Closed => {}
         }
         self.toasts.show(ui.ctx());

@@ -44,6 +44,8 @@ pub struct DialogFields {
     pub join_udp: String,
     /// Our web port when joining (empty: none).
     pub join_web: String,
+    /// The difficulty of the network we join.
+    pub join_difficulty: String,
 }
 
 impl Default for DialogFields {
@@ -60,6 +62,7 @@ impl Default for DialogFields {
             join_port: "8999".into(),
             join_udp: "8002".into(),
             join_web: String::new(),
+            join_difficulty: "8".into(),
         }
     }
 }
@@ -177,12 +180,20 @@ impl Dialog {
                 if text.trim().is_empty() { Ok(None) } else { fields::free_tcp_port(text).map(Some) }
             });
             let name = field(ui, "Name", &mut f.name, "written into mined blocks", fields::name);
-            Some((host?, port?, udp?, web?, name?))
+            let difficulty = field(
+                ui,
+                "Difficulty",
+                &mut f.join_difficulty,
+                "the network's: 8 on the course network, 9 in the competition",
+                fields::difficulty,
+            );
+            Some((host?, port?, udp?, web?, name?, difficulty?))
         });
         mining_options(ui, &mut f.mine, &mut f.cuda);
         let clicked = submit(ui, "Join network", checked.is_some());
-        let (host, port, udp_port, web_port, name) = checked?;
-        clicked.then_some(JoinChoice { host, port, udp_port, web_port, name, mine: f.mine, cuda: f.mine && f.cuda })
+        let (host, port, udp_port, web_port, name, difficulty) = checked?;
+        let cuda = f.mine && f.cuda;
+        clicked.then_some(JoinChoice { host, port, udp_port, web_port, name, difficulty, mine: f.mine, cuda })
     }
 }
 

@@ -131,7 +131,7 @@ fn portal_reachable() -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use blockpeer_core::node::{Learned, Traffic};
+    use blockpeer_core::node::{Learned, Standing, Traffic};
 
     #[test]
     fn peers_become_csv_rows() {
@@ -146,6 +146,7 @@ mod tests {
             height: Some(4),
             hash: None,
             agrees: true,
+            standing: Standing::Agrees,
             traffic: [("FLOOD", Traffic { msgs_in: 2, bytes_in: 200, msgs_out: 1, bytes_out: 90 })].into(),
         };
         let csv = peers_csv(&[peer]);

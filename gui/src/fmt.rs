@@ -4,7 +4,7 @@ use blockpeer_core::node::{Learned, PeerView, Snapshot, Traffic};
 
 /// The first `n` characters of `hash` (all of it when shorter).
 pub fn short(hash: &str, n: usize) -> &str {
-    hash.char_indices().nth(n).map_or(hash, |(i, _)| &hash[..i])
+    blockpeer_core::chain::prefix_chars(hash, n)
 }
 
 /// `12.3 MH/s`-style hash rates.

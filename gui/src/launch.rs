@@ -41,6 +41,8 @@ pub struct JoinChoice {
     pub web_port: Option<u16>,
     /// Our name.
     pub name: String,
+    /// Required trailing zeros (the network's difficulty).
+    pub difficulty: u32,
     /// Mine from the start.
     pub mine: bool,
     /// Mine with CUDA.
@@ -61,6 +63,10 @@ pub enum Choice {
 /// Starts a peer for a dialog choice; the error is shown in the dialog.
 pub type Starter = Box<dyn FnMut(&Choice) -> Result<Running, String>>;
 
+/// Starts the same peer again, requiring the given difficulty, once the window has
+/// stopped the old one (to rejoin a network of another difficulty, or after a failure).
+pub type Restarter = Box<dyn FnMut(u32) -> Result<Running, String>>;
+
 /// A running peer handed to the window.
 pub struct Running {
     /// The engine (shared with the web page's thread, when there is one).
@@ -73,6 +79,8 @@ pub struct Running {
     pub min_peers: usize,
     /// Whatever must live as long as the window (a demo's other peers); dropped last.
     pub companions: Option<Box<dyn Any>>,
+    /// How to start this peer again (none for a demo network).
+    pub restart: Option<Restarter>,
 }
 
 impl Running {
@@ -84,6 +92,7 @@ impl Running {
             consensus_interval: node.consensus_interval,
             min_peers: node.min_peers,
             companions: None,
+            restart: None,
         }
     }
 
@@ -98,6 +107,13 @@ impl Running {
     #[must_use]
     pub fn with_companions(mut self, companions: Box<dyn Any>) -> Self {
         self.companions = Some(companions);
+        self
+    }
+
+    /// The same, with a way to start it again at another difficulty.
+    #[must_use]
+    pub fn with_restart(mut self, restart: Restarter) -> Self {
+        self.restart = Some(restart);
         self
     }
 }

@@ -14,6 +14,7 @@ mod hashrate;
 mod launch;
 mod log_buffer;
 mod prefs;
+mod recovery;
 mod session;
 mod theme;
 mod toasts;
@@ -22,7 +23,7 @@ mod views;
 pub use app::BlockpeerApp;
 pub use frame_bench::{BenchPlan, FrameTimes};
 pub use graph_layout::{GraphLayout, NodeSpec};
-pub use launch::{Choice, JoinChoice, Launch, LaunchOptions, Running, StartChoice, Starter};
+pub use launch::{Choice, JoinChoice, Launch, LaunchOptions, Restarter, Running, StartChoice, Starter};
 pub use log_buffer::{LogBuffer, LogLine};
 pub use views::View;
 

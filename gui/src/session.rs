@@ -96,4 +96,17 @@ impl Session {
     pub fn history(&self) -> &HashrateHistory {
         &self.history
     }
+
+    /// Whether the peer can be started again (a demo network cannot).
+    pub fn restartable(&self) -> bool {
+        self.running.restart.is_some()
+    }
+
+    /// Stops the peer (its engine, web page and companions) and starts it again at
+    /// `difficulty`; the old session is gone either way.
+    pub fn restart(mut self, difficulty: u32, ctx: &egui::Context) -> Result<Session, String> {
+        let mut restart = self.running.restart.take().ok_or("this peer cannot be started again")?;
+        drop(self);
+        restart(difficulty).map(|running| Session::new(running, ctx))
+    }
 }

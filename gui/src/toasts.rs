@@ -97,6 +97,13 @@ pub fn describe(event: &Event) -> Option<(Tone, String)> {
         Event::PeerJoined { addr, name } => (Tone::Info, format!("Peer joined: {name} ({addr})")),
         Event::PeerLeft { addr } => (Tone::Info, format!("Peer left: {addr}")),
         Event::SyncFailed { reason } => (Tone::Warn, format!("Sync failed: {reason}")),
+        Event::DifficultyMismatch { required, network } => (
+            Tone::Warn,
+            format!(
+                "This network's blocks meet difficulty {network}, but this peer requires {required}: \
+                 rejoin at {network} from the status bar to join it"
+            ),
+        ),
         _ => return None,
     })
 }

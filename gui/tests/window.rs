@@ -2,7 +2,8 @@
 //! through egui_kittest (no display needed): the dialog starts a network and the
 //! status bar shows its port; a bad port is explained and starts nothing; clicking a
 //! block opens its detail; the mining toggle reaches the engine; the peer table lists
-//! a peer the engine knows.
+//! a peer the engine knows; joining asks for the network's difficulty, and a network
+//! of another difficulty is named in the status bar with a one-click rejoin.
 
 #![allow(clippy::unwrap_used)] // Tests fail loudly.
 
@@ -15,6 +16,7 @@ use egui_kittest::kittest::Queryable;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -168,4 +170,60 @@ fn the_peer_table_lists_a_peer_the_engine_reports() {
     window.run(); // the graph settles
     window.get_by_label("Peer graph");
     drop(other);
+}
+
+#[test]
+fn joining_asks_for_the_network_s_difficulty() {
+    let chosen = Arc::new(Mutex::new(None));
+    let seen = chosen.clone();
+    let starter: Starter = Box::new(move |choice: &Choice| {
+        *seen.lock().unwrap() = Some(choice.clone());
+        Err("not started in this test".into())
+    });
+    let mut window = window(Launch::Dialog { starter, options: LaunchOptions::default() });
+    window.get_by_label("Join a network").click();
+    window.run();
+    assert_eq!(window.get_by_label("Difficulty").value().as_deref(), Some("8"), "the course network's, by default");
+    window.get_by_label("Difficulty").set_text_value_accesskit("5");
+    window.get_by_label("Your UDP port").set_text_value_accesskit(&free_udp_port().to_string());
+    wait_for(&mut window, "the host to resolve", |w| w.query_by_label("looking it up…").is_none());
+    window.get_by_label("Join network").click();
+    window.run();
+    let Some(Choice::Join(join)) = chosen.lock().unwrap().clone() else { panic!("no join chosen") };
+    assert_eq!(join.difficulty, 5);
+}
+
+#[test]
+fn a_network_of_another_difficulty_is_named_and_rejoined_with_one_click() {
+    let (network_dir, joiner_dir, rejoin_dir) =
+        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let chain = blockpeer_core::testing::chain_of(4, 1, "prof");
+    let (mut store, _, _) = ChainStore::open(network_dir.path(), Limits::new(1)).unwrap();
+    store.save(chain.blocks(), 0).unwrap();
+    let network = start_engine(&peer_config("network", free_udp_port(), None), network_dir.path());
+    let well_known = network.local_addr();
+    let mut joiner =
+        peer_config("joiner", free_udp_port(), Some(SocketAddr::from(([127, 0, 0, 1], well_known.port()))));
+    joiner.difficulty = 4;
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let restarts = asked.clone();
+    let rejoin_path = rejoin_dir.path().to_path_buf();
+    let running =
+        Running::new(start_engine(&joiner, joiner_dir.path()), &joiner).with_restart(Box::new(move |difficulty| {
+            restarts.lock().unwrap().push(difficulty);
+            let mut again = joiner.clone();
+            again.difficulty = difficulty;
+            Ok(Running::new(start_engine(&again, &rejoin_path), &again))
+        }));
+    let mut window = window(Launch::Running { running, options: LaunchOptions::default() });
+    let fewest = chain.blocks().iter().map(|b| blockpeer_core::chain::hex_trailing_zeros(&b.hash)).min().unwrap();
+    let rejoin = format!("Rejoin at difficulty {fewest}");
+    wait_for(&mut window, "the mismatch to be named", |w| w.query_by_label(&rejoin).is_some());
+    window.get_by_label_contains("difficulty mismatch: the network's blocks meet");
+    window.get_by_label(&rejoin).click();
+    window.run();
+    assert_eq!(*asked.lock().unwrap(), vec![fewest]);
+    wait_for(&mut window, "the rejoined peer to sync", |w| w.state().engine().unwrap().snapshot().height == 4);
+    assert!(window.query_by_label(&rejoin).is_none(), "the notice is gone");
+    drop(network);
 }

@@ -27,6 +27,7 @@ pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row
         consensus_interval: Duration::from_secs(60),
         min_peers: 1,
         companions: Some(Box::new(crowd)),
+        restart: None,
     };
     let options = LaunchOptions { log: None, view: None, bench: Some(BenchPlan { frames, report }) };
     crate::window::run(Launch::Running { running, options })?;

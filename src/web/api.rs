@@ -2,7 +2,7 @@
 //! and the old page's `/chain` and `/peerList`. Each answer comes from one snapshot.
 
 use blockpeer_core::chain::Block;
-use blockpeer_core::node::{ConsensusView, Snapshot, SyncView};
+use blockpeer_core::node::{ConsensusView, Mismatch, Snapshot, SyncView};
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,6 +46,8 @@ pub struct Status<'a> {
     consensus: &'a ConsensusView,
     /// The chain being fetched, if any.
     sync: Option<&'a SyncView>,
+    /// The network's chain meets fewer trailing zeros than we require: `{required, network}`.
+    difficulty_mismatch: Option<Mismatch>,
     /// Seconds since the peer started.
     uptime_secs: f64,
 }
@@ -67,6 +69,7 @@ pub fn status(snapshot: &Snapshot) -> Status<'_> {
         pending_words: snapshot.pending_count,
         consensus: &snapshot.consensus,
         sync: snapshot.sync.as_ref(),
+        difficulty_mismatch: snapshot.difficulty_mismatch,
         uptime_secs: snapshot.uptime_secs,
     }
 }

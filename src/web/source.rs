@@ -12,7 +12,8 @@ pub trait Source: Send + Sync + 'static {
     fn snapshot(&self) -> Arc<Snapshot>;
     /// A number that changes whenever a new snapshot is published.
     fn version(&self) -> u64;
-    /// The node's events from now on (the sender drops events when the receiver lags).
+    /// The node's events from now on (the sender drops events when the receiver lags);
+    /// the current state comes with each `status` event.
     fn subscribe(&self) -> Receiver<Event>;
 }
 
@@ -26,6 +27,6 @@ impl Source for EngineHandle {
     }
 
     fn subscribe(&self) -> Receiver<Event> {
-        EngineHandle::subscribe(self)
+        EngineHandle::subscribe_live(self)
     }
 }

@@ -84,8 +84,9 @@ async fn status_describes_the_node() {
     assert_eq!((status["height"].as_u64(), status["tip"].as_str()), (Some(5), Some(tip.as_str())));
     assert_eq!((status["difficulty"].as_u64(), status["peers"].as_u64()), (Some(1), Some(1)));
     assert_eq!((status["mining"].as_bool(), status["hashrate"].as_f64()), (Some(false), Some(0.0)));
-    assert_eq!(status["consensus"], json!({"running": false, "last_secs": null, "last": null}));
+    assert_eq!(status["consensus"], json!({"running": false, "last_secs": null, "last": null, "failed_sync": null}));
     assert_eq!(status["sync"], Value::Null);
+    assert_eq!(status["difficulty_mismatch"], Value::Null);
 }
 
 #[tokio::test]
@@ -144,7 +145,9 @@ async fn peers_and_the_old_pages_endpoints() {
     let peers = get_json(&source, "/api/peers", 200).await;
     let peer = &peers[0];
     assert_eq!((peer["address"].as_str(), peer["name"].as_str()), (Some(PEER), Some("<b>far</b>")));
-    for field in ["learned", "first_seen_secs", "last_seen_secs", "rtt_ms", "height", "hash", "agrees", "traffic"] {
+    for field in
+        ["learned", "first_seen_secs", "last_seen_secs", "rtt_ms", "height", "hash", "agrees", "standing", "traffic"]
+    {
         assert!(peer.get(field).is_some(), "/api/peers lacks {field}: {peer}");
     }
     assert_eq!(get_json(&source, "/peerList", 200).await, json!([["127.0.0.1", 9200]]));

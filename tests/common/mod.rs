@@ -3,8 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)] // Each test file uses a different subset.
 
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, UdpSocket};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
@@ -109,7 +109,7 @@ impl Drop for Peer {
 /// Sends `request` from a fresh ephemeral socket and waits for one reply.
 pub fn ask(to: SocketAddr, request: &[u8]) -> (serde_json::Value, Duration) {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    socket.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let start = Instant::now();
     socket.send_to(request, to).unwrap();
     let mut buf = [0u8; 2048];
@@ -124,4 +124,23 @@ pub fn ask(to: SocketAddr, request: &[u8]) -> (serde_json::Value, Duration) {
 pub fn stats(to: SocketAddr) -> (u64, Option<String>) {
     let (reply, _) = ask(to, br#"{"type":"STATS"}"#);
     (reply["height"].as_u64().unwrap(), reply["hash"].as_str().map(String::from))
+}
+
+/// `GET path` from the web page on `port`: the status code and the body.
+pub fn http_get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body).to_owned();
+    (status, body)
+}
+
+/// `GET path` as JSON (the body of a 200 answer).
+pub fn http_json(port: u16, path: &str) -> serde_json::Value {
+    let (status, body) = http_get(port, path);
+    assert_eq!(status, 200, "GET {path}: {body}");
+    serde_json::from_str(&body).unwrap()
 }

@@ -23,8 +23,7 @@ pub struct Block {
 impl Block {
     /// The first `n` characters of the hash, for logs and tables.
     pub fn short_hash(&self, n: usize) -> &str {
-        let end = self.hash.char_indices().nth(n).map_or(self.hash.len(), |(i, _)| i);
-        &self.hash[..end]
+        super::hash::prefix_chars(&self.hash, n)
     }
 }
 

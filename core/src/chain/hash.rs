@@ -44,6 +44,17 @@ pub fn trailing_zero_nibbles(digest: &[u8; 32]) -> u32 {
     count
 }
 
+/// The first `chars` characters of `text` (all of it when shorter), cut on a character
+/// boundary: for logs and tables, whatever a stranger put in the text.
+pub fn prefix_chars(text: &str, chars: usize) -> &str {
+    text.char_indices().nth(chars).map_or(text, |(i, _)| &text[..i])
+}
+
+/// How many `'0'` characters a hash's hex text ends with.
+pub fn hex_trailing_zeros(hash: &str) -> u32 {
+    hash.bytes().rev().take_while(|b| *b == b'0').count() as u32
+}
+
 /// Whether a digest meets difficulty `d` (its last `4·d` bits are zero).
 pub fn meets_difficulty(digest: &[u8; 32], d: u32) -> bool {
     trailing_zero_nibbles(digest) >= d
@@ -52,6 +63,13 @@ pub fn meets_difficulty(digest: &[u8; 32], d: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_cut_on_character_boundaries() {
+        assert_eq!(prefix_chars("a€€€€€€", 3), "a€€");
+        assert_eq!(prefix_chars("abc", 12), "abc");
+        assert_eq!(prefix_chars("", 2), "");
+    }
 
     #[test]
     fn trailing_zeros_count_nibbles() {

@@ -1,7 +1,7 @@
 //! Block and chain validation (PROTOCOL.md §5), each rejection with its reason.
 
 use super::block::Block;
-use super::hash::{block_hash, digest_hex, trailing_zero_nibbles};
+use super::hash::{block_hash, digest_hex, hex_trailing_zeros, trailing_zero_nibbles};
 use thiserror::Error;
 
 /// The rules a block must meet, besides linking to its parent.
@@ -131,7 +131,7 @@ pub fn check_standalone(block: &Block, limits: &Limits) -> Result<(), BlockError
     if block.hash.len() != 64 || !block.hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(BlockError::MalformedHash(block.hash.clone()));
     }
-    let zeros = block.hash.bytes().rev().take_while(|b| *b == b'0').count() as u32;
+    let zeros = hex_trailing_zeros(&block.hash);
     if zeros < limits.difficulty {
         return Err(BlockError::TooFewZeros { zeros, difficulty: limits.difficulty });
     }

@@ -6,9 +6,9 @@ use super::miners::Miners;
 use super::net::Datagram;
 use super::persist::SaveRequest;
 use super::{EngineCommand, Published};
-use crate::chain::Block;
+use crate::chain::{Block, prefix_chars};
 use crate::node::{Event, Input, Node, Output};
-use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select};
+use crossbeam_channel::{Receiver, Sender, bounded, select};
 use std::net::UdpSocket;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -93,6 +93,7 @@ impl Driver {
                         self.miners.set_cuda(on);
                         self.dirty = true;
                     }
+                    Ok(EngineCommand::Subscribe(subscriber)) => self.subscribe(subscriber),
                     Ok(EngineCommand::Shutdown) | Err(_) => break,
                 },
                 recv(self.found) -> msg => if let Ok(block) = msg {
@@ -158,20 +159,23 @@ impl Driver {
     fn broadcast(&mut self, event: Event) {
         match &event {
             Event::BlockAdded { height, hash, mined_by, ours } => {
-                tracing::debug!(height, hash = %&hash[..12.min(hash.len())], mined_by, ours, "block added");
+                tracing::debug!(height, hash = prefix_chars(hash, 12), mined_by, ours, "block added");
             }
             Event::SyncFailed { reason } => tracing::warn!(%reason, "sync failed"),
             other => tracing::debug!(?other, "event"),
         }
-        let mut subscribers = self.published.subscribers.lock().unwrap_or_else(|e| e.into_inner());
-        subscribers.retain(|s| match s.try_send(event.clone()) {
-            Ok(()) => true,
-            Err(TrySendError::Full(_)) => {
+        self.published.broadcast(&event, &mut self.events_dropped);
+    }
+
+    /// Tells a new subscriber the peers known now, then adds it to the rest — on this
+    /// thread, so that no event falls between the two.
+    fn subscribe(&mut self, subscriber: Sender<Event>) {
+        for (addr, name) in self.node.known_peers() {
+            if subscriber.try_send(Event::PeerJoined { addr, name }).is_err() {
                 self.events_dropped += 1;
-                true
             }
-            Err(TrySendError::Disconnected(_)) => false,
-        });
+        }
+        self.published.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(subscriber);
     }
 
     fn maybe_sample(&mut self, now: Instant) {

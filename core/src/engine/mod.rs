@@ -2,6 +2,11 @@
 //! the [`Node`](crate::node::Node) and sends, `miner-N` (and `miner-cuda`) search nonces, `store` writes
 //! the chain. Channels are bounded; the latest snapshot is published for the window
 //! and the web page, at most ten times a second and only on change.
+//!
+//! The threads run inside the span that was current when [`start`] was called, so a
+//! caller can tell (and filter) the log lines of several engines in one process. If the
+//! engine thread panics — a bug — the engine says so: [`EngineHandle::failure`] tells
+//! why, and every subscriber receives [`Event::Stopped`] before its stream ends.
 
 mod driver;
 mod hashrate;
@@ -13,7 +18,7 @@ pub use net::dns_resolver;
 
 use crate::chain::{ChainStore, Limits, LoadReport};
 use crate::node::{Command, Config, Event, Node, Snapshot};
-use crossbeam_channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -21,6 +26,19 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Instant;
 use thiserror::Error;
+
+/// Events a subscriber's queue holds before further ones are dropped.
+const SUBSCRIBER_QUEUE: usize = 1024;
+
+/// The text of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an unknown panic".to_owned());
+    format!("the engine thread panicked: {text}")
+}
 
 /// How the engine starts.
 #[derive(Clone, Debug)]
@@ -62,6 +80,8 @@ pub(crate) enum EngineCommand {
     Node(Command),
     SetThreads(usize),
     SetCuda(bool),
+    /// A new subscriber: it gets the known peers as events, then every event.
+    Subscribe(Sender<Event>),
     Shutdown,
 }
 
@@ -71,6 +91,37 @@ pub(crate) struct Published {
     version: AtomicU64,
     subscribers: Mutex<Vec<Sender<Event>>>,
     on_change: Mutex<Option<Box<dyn Fn() + Send>>>,
+    /// Why the engine thread stopped, if it panicked.
+    failure: Mutex<Option<String>>,
+}
+
+impl Published {
+    /// Sends `event` to every subscriber; a full queue loses it (counted), a closed one
+    /// is forgotten.
+    pub(crate) fn broadcast(&self, event: &Event, dropped: &mut u64) {
+        let mut subscribers = self.subscribers.lock().unwrap_or_else(|e| e.into_inner());
+        subscribers.retain(|s| match s.try_send(event.clone()) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                *dropped += 1;
+                true
+            }
+            Err(TrySendError::Disconnected(_)) => false,
+        });
+    }
+
+    /// Records why the engine thread died and tells the subscribers, then ends their
+    /// streams.
+    fn fail(&self, reason: String) {
+        tracing::error!(%reason, "the engine stopped");
+        self.broadcast(&Event::Stopped { reason: reason.clone() }, &mut 0);
+        self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason);
+        if let Some(notify) = self.on_change.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            // The window's callback may be what panicked: it must not silence the report.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(notify));
+        }
+    }
 }
 
 /// Control of a running engine: commands in, snapshots and events out.
@@ -105,6 +156,7 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
         version: AtomicU64::new(0),
         subscribers: Mutex::new(Vec::new()),
         on_change: Mutex::new(None),
+        failure: Mutex::new(None),
     });
     let (net_tx, net_rx) = bounded(8192);
     let (cmd_tx, cmd_rx) = bounded(256);
@@ -113,14 +165,25 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
     let dropped = Arc::new(AtomicU64::new(0));
     let recv_socket = socket.try_clone().map_err(|source| StartError::Bind { addr: config.bind, source })?;
     let mut threads = Vec::new();
+    let span = tracing::Span::current();
     let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
-        std::thread::Builder::new().name(name.to_owned()).spawn(f).map_err(StartError::Thread)
+        let span = span.clone();
+        std::thread::Builder::new().name(name.to_owned()).spawn(move || span.in_scope(f)).map_err(StartError::Thread)
     };
     let (stop_rx, dropped_rx) = (stop.clone(), dropped.clone());
     threads.push(spawn("net-rx", Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)))?);
     threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx)))?);
     let driver = driver::Driver::new(node, socket, config.threads, config.cuda, save_tx, published.clone(), dropped);
-    threads.push(spawn("engine", Box::new(move || driver.run(&net_rx, &cmd_rx)))?);
+    let watched = published.clone();
+    threads.push(spawn(
+        "engine",
+        Box::new(move || {
+            let run = std::panic::AssertUnwindSafe(move || driver.run(&net_rx, &cmd_rx));
+            if let Err(panic) = std::panic::catch_unwind(run) {
+                watched.fail(panic_message(panic.as_ref()));
+            }
+        }),
+    )?);
     Ok(EngineHandle { commands: cmd_tx, published, threads, local_addr, load_report, stop })
 }
 
@@ -157,11 +220,26 @@ impl EngineHandle {
         self.published.version.load(Ordering::Acquire)
     }
 
-    /// A stream of the node's events from now on (dropped when the receiver lags).
+    /// A stream of the node's events that starts with the current state — a
+    /// [`Event::PeerJoined`] for every peer known now — so that a late listener misses
+    /// nothing; then every event (dropped when the receiver lags).
     pub fn subscribe(&self) -> Receiver<Event> {
-        let (tx, rx) = bounded(1024);
+        let (tx, rx) = bounded(SUBSCRIBER_QUEUE);
+        self.send(EngineCommand::Subscribe(tx));
+        rx
+    }
+
+    /// A stream of the node's events from now on, without the current state (for a
+    /// listener that reads the state from the snapshot).
+    pub fn subscribe_live(&self) -> Receiver<Event> {
+        let (tx, rx) = bounded(SUBSCRIBER_QUEUE);
         self.published.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
         rx
+    }
+
+    /// Why the engine stopped on its own, if it did (a bug: the peer no longer runs).
+    pub fn failure(&self) -> Option<String> {
+        self.published.failure.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Calls `f` (from the engine thread) whenever a new snapshot is published — a

@@ -3,9 +3,10 @@
 //! fetched branch, and the miner's job on whatever tip results.
 
 use super::consensus::{Decision, Group, Round, RoundSummary, Trigger, rank_replies};
+use super::standing::Report;
 use super::sync::{Progress, Sync};
-use super::{Event, Node, Output};
-use crate::chain::Block;
+use super::{Event, Mismatch, Node, Output};
+use crate::chain::{Block, hex_trailing_zeros, prefix_chars};
 use crate::miner::Job;
 use crate::protocol::{Message, StatsReply};
 use std::net::SocketAddr;
@@ -30,7 +31,8 @@ impl Node {
     pub(super) fn on_stats_reply(&mut self, now: Instant, from: SocketAddr, reply: StatsReply) {
         let asked_at = self.round.as_ref().and_then(|r| r.asked.get(&from).copied());
         let rtt = asked_at.map(|t| now.saturating_duration_since(t));
-        self.peers.set_reported(from, reply.height, reply.hash.clone(), rtt);
+        let report = Report { height: reply.height, hash: reply.hash.clone(), our_len: self.chain.len() };
+        self.peers.set_reported(from, report, rtt);
         if let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) {
             round.replies.insert(from, (reply.height, reply.hash));
             if round.complete() {
@@ -78,6 +80,9 @@ impl Node {
             Some(best) if self.holds(best) => Decision::Ahead,
             Some(best) => Decision::Sync { height: best.height, hash: best.hash.clone() },
         };
+        if matches!(decision, Decision::InSync | Decision::Ahead) {
+            self.mismatch = None;
+        }
         let summary = RoundSummary {
             trigger: round.trigger,
             asked: round.asked.len(),
@@ -100,13 +105,17 @@ impl Node {
         group.height.checked_sub(1).and_then(|h| self.chain.get(h)).is_some_and(|b| b.hash == group.hash)
     }
 
-    /// Syncs to the best remaining group, skipping chains we already hold.
+    /// Syncs to the best remaining group, skipping chains we already hold and, once a
+    /// difficulty mismatch is known, chains whose very tip is too weak to fetch again.
     fn try_next_group(&mut self, now: Instant) {
         while !self.fallbacks.is_empty() {
             let group = self.fallbacks.remove(0);
             if self.holds(&group) {
                 self.fallbacks.clear();
                 return;
+            }
+            if self.mismatch.is_some() && hex_trailing_zeros(&group.hash) < self.chain.limits().difficulty {
+                continue;
             }
             self.start_sync(now, group.height, group.hash, group.peers);
             if self.sync.is_some() {
@@ -116,7 +125,7 @@ impl Node {
     }
 
     pub(super) fn start_sync(&mut self, now: Instant, height: u64, hash: String, sources: Vec<SocketAddr>) {
-        tracing::info!(height, hash = %&hash[..hash.len().min(12)], sources = sources.len(), "syncing");
+        tracing::info!(height, hash = prefix_chars(&hash, 12), sources = sources.len(), "syncing");
         self.emit(Event::SyncStarted { height, hash: hash.clone(), sources: sources.len() });
         let sync = Sync::new(height, hash, sources, self.chain.len(), self.config.max_sync_blocks, now);
         self.sync = Some(sync);
@@ -141,7 +150,17 @@ impl Node {
             Progress::Continue => self.request_blocks(now),
             Progress::Done { fork, branch } => self.adopt(now, fork, branch),
             Progress::Failed(reason) => self.fail_sync(now, reason),
+            Progress::Mismatch { network } => self.on_mismatch(now, network),
         }
+    }
+
+    /// The chain we fetched meets only `network` trailing zeros: say so, keep ours.
+    fn on_mismatch(&mut self, now: Instant, network: u32) {
+        let required = self.chain.limits().difficulty;
+        tracing::warn!(required, network, "the network's chain meets a lower difficulty than ours");
+        self.mismatch = Some(Mismatch { required, network });
+        self.emit(Event::DifficultyMismatch { required, network });
+        self.fail_sync(now, format!("its blocks meet difficulty {network}, this peer requires {required}"));
     }
 
     pub(super) fn progress_sync(&mut self, now: Instant) {
@@ -165,8 +184,10 @@ impl Node {
         tracing::warn!(%reason, "sync failed");
         self.counters.sync_failures += 1;
         self.sync = None;
+        self.failed_sync = Some((now, reason.clone()));
         self.emit(Event::SyncFailed { reason });
         self.try_next_group(now);
+        self.refresh_job();
     }
 
     /// Replaces our chain from `fork` with the fetched, checked `branch`.
@@ -179,6 +200,8 @@ impl Node {
             Ok(removed) => {
                 self.sync = None;
                 self.fallbacks.clear();
+                self.failed_sync = None;
+                self.mismatch = None;
                 tracing::info!(fork, removed, added, height = self.chain.len(), "adopted the agreed chain");
                 self.outputs.push_back(Output::ChainChanged { from: fork });
                 self.emit(Event::ChainSynced { fork, removed, added });
@@ -205,8 +228,9 @@ impl Node {
         let mut messages = self.words.next_messages(height, &self.config.name);
         if self.chain.is_empty() {
             // A new network's first miner makes the genesis block; a joining one waits
-            // until its join round showed there is no chain to fetch.
-            if !self.joined || self.sync.is_some() {
+            // until its join round showed there is no chain to fetch — and never starts
+            // a chain of its own beside a network it could not join.
+            if !self.joined || self.sync.is_some() || self.mismatch.is_some() {
                 return None;
             }
             if messages.is_empty() {

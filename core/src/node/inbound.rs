@@ -3,6 +3,7 @@
 //! blocks are appended or trigger a sync.
 
 use super::peers::{Learned, Upsert};
+use super::standing::Report;
 use super::{Event, Node};
 use crate::chain::{Block, check_standalone};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
@@ -118,11 +119,17 @@ impl Node {
     }
 
     /// ANNOUNCE: append a block that extends our tip; a block above it means we are behind.
+    /// Either way the announcer has told us its tip.
     fn on_announce(&mut self, now: Instant, from: SocketAddr, block: Block) {
         let height = block.height;
+        let tip = |our_len| Report { height: height.saturating_add(1), hash: Some(block.hash.clone()), our_len };
         if height == self.chain.len() {
+            let report = tip(height.saturating_add(1));
             match self.chain.append(block) {
-                Ok(()) => self.block_added(false),
+                Ok(()) => {
+                    self.peers.raise_reported(from, report);
+                    self.block_added(false);
+                }
                 Err(error) => {
                     self.counters.invalid_blocks += 1;
                     tracing::debug!(%from, height, %error, "rejected an announced block");
@@ -132,6 +139,9 @@ impl Node {
             // Only a known peer's block that could be real (it carries the work) starts
             // a sync: a spoofed or junk ANNOUNCE must not make us pester anyone.
             let plausible = check_standalone(&block, self.chain.limits()).is_ok();
+            if plausible {
+                self.peers.raise_reported(from, tip(self.chain.len()));
+            }
             if plausible && self.peers.contains(&from) && self.sync.is_none() && self.round.is_none() {
                 self.start_sync(now, height + 1, block.hash, vec![from]);
             } else if plausible {
@@ -140,6 +150,9 @@ impl Node {
                 self.counters.invalid_blocks += 1;
             }
         } else {
+            if self.chain.get(height).is_some_and(|ours| ours.hash == block.hash) {
+                self.peers.raise_reported(from, tip(self.chain.len()));
+            }
             self.counters.announces_ignored += 1;
         }
     }

@@ -14,6 +14,7 @@ mod limits;
 mod peers;
 mod pending;
 mod snapshot;
+mod standing;
 mod sync;
 mod timers;
 mod words;
@@ -22,7 +23,8 @@ pub use config::{Config, Resolver};
 pub use consensus::{Decision, Group, RoundSummary, Trigger};
 pub use peers::{Learned, Traffic};
 pub use pending::WordRefused;
-pub use snapshot::{ConsensusView, Counters, CudaStats, JobView, MinerStats, PeerView, Snapshot, SyncView};
+pub use snapshot::{ConsensusView, Counters, CudaStats, FailedSync, JobView, MinerStats, PeerView, Snapshot, SyncView};
+pub use standing::Standing;
 
 use crate::chain::{Block, Chain};
 use crate::miner::Job;
@@ -151,6 +153,29 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// The engine stopped on its own (a bug): the peer no longer runs. Sent by the
+    /// engine, never by the node.
+    Stopped {
+        /// Why.
+        reason: String,
+    },
+    /// The chain the network agrees on meets a lower difficulty than ours: it was not
+    /// adopted, and we cannot join this network until we require what it meets.
+    DifficultyMismatch {
+        /// The trailing zeros we require.
+        required: u32,
+        /// The fewest trailing zeros of the network's blocks.
+        network: u32,
+    },
+}
+
+/// The network's chain meets fewer trailing zeros than we require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Mismatch {
+    /// The trailing zeros we require.
+    pub required: u32,
+    /// The fewest trailing zeros of a block of the chain we were offered.
+    pub network: u32,
 }
 
 /// The peer state machine.
@@ -172,6 +197,10 @@ pub struct Node {
     last_round: Option<(Instant, RoundSummary)>,
     sync: Option<Sync>,
     fallbacks: Vec<Group>,
+    /// When the last sync failed, and why (cleared when a chain is adopted).
+    failed_sync: Option<(Instant, String)>,
+    /// A difficulty mismatch with the network (cleared once we agree with it).
+    mismatch: Option<Mismatch>,
     /// Whether the join round has finished (a joining miner waits for it before
     /// mining a genesis block of its own).
     joined: bool,
@@ -203,6 +232,8 @@ impl Node {
             last_round: None,
             sync: None,
             fallbacks: Vec::new(),
+            failed_sync: None,
+            mismatch: None,
             joined: config.well_known.is_none(),
             rng: fastrand::Rng::with_seed(config.seed),
             outputs: VecDeque::new(),
@@ -227,6 +258,11 @@ impl Node {
     /// The address we advertise.
     pub fn address(&self) -> SocketAddr {
         self.me
+    }
+
+    /// The peers known now, with their names, by address.
+    pub fn known_peers(&self) -> Vec<(SocketAddr, String)> {
+        self.peers.iter().map(|(addr, peer)| (*addr, peer.name.clone())).collect()
     }
 
     /// The next output, if any.

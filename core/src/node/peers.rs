@@ -1,6 +1,7 @@
 //! The peer table: who we know, how we learned of them, when we last heard from
 //! them, what they report, and the traffic we exchanged — bounded in size.
 
+use super::standing::Report;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -49,8 +50,8 @@ pub struct Peer {
     pub rtt: Option<Duration>,
     /// Whether a datagram has come from its address (a FLOOD's host may be spoofed).
     pub verified: bool,
-    /// Its last STATS_REPLY: height and tip hash.
-    pub reported: Option<(u64, Option<String>)>,
+    /// The chain it last told us of (a STATS_REPLY or an ANNOUNCE).
+    pub reported: Option<Report>,
     /// Traffic by message type.
     pub traffic: BTreeMap<&'static str, Traffic>,
 }
@@ -138,12 +139,21 @@ impl PeerTable {
     }
 
     /// Stores a STATS_REPLY and its round-trip time.
-    pub fn set_reported(&mut self, addr: SocketAddr, height: u64, hash: Option<String>, rtt: Option<Duration>) {
+    pub fn set_reported(&mut self, addr: SocketAddr, report: Report, rtt: Option<Duration>) {
         if let Some(peer) = self.peers.get_mut(&addr) {
-            peer.reported = Some((height, hash));
+            peer.reported = Some(report);
             if rtt.is_some() {
                 peer.rtt = rtt;
             }
+        }
+    }
+
+    /// Stores a block `addr` announced as its tip, unless it told us of a longer chain.
+    pub fn raise_reported(&mut self, addr: SocketAddr, report: Report) {
+        if let Some(peer) = self.peers.get_mut(&addr)
+            && peer.reported.as_ref().is_none_or(|r| r.height <= report.height)
+        {
+            peer.reported = Some(report);
         }
     }
 

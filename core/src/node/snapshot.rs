@@ -3,7 +3,8 @@
 
 use super::consensus::RoundSummary;
 use super::peers::{Learned, Traffic};
-use super::{Node, Trigger};
+use super::standing::{Standing, standing};
+use super::{Mismatch, Node, Trigger};
 use crate::chain::SharedBlocks;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -85,8 +86,10 @@ pub struct PeerView {
     pub height: Option<u64>,
     /// Its reported tip hash.
     pub hash: Option<String>,
-    /// Whether its reported tip is ours.
+    /// Whether its reported tip is ours (`standing` is `Agrees`).
     pub agrees: bool,
+    /// Where it stands with our chain.
+    pub standing: Standing,
     /// Traffic by message type.
     pub traffic: BTreeMap<&'static str, Traffic>,
 }
@@ -111,6 +114,17 @@ pub struct ConsensusView {
     pub last_secs: Option<f64>,
     /// The last round.
     pub last: Option<RoundSummary>,
+    /// The last sync that failed, until a chain is adopted.
+    pub failed_sync: Option<FailedSync>,
+}
+
+/// A sync that gave up.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FailedSync {
+    /// Seconds since it failed.
+    pub secs: f64,
+    /// Why.
+    pub reason: String,
 }
 
 /// A sync in progress.
@@ -196,6 +210,8 @@ pub struct Snapshot {
     pub consensus: ConsensusView,
     /// The sync in progress.
     pub sync: Option<SyncView>,
+    /// The network's chain meets fewer trailing zeros than we require, if so.
+    pub difficulty_mismatch: Option<Mismatch>,
     /// Counters.
     pub counters: Counters,
     /// Seconds since the node started.
@@ -211,7 +227,7 @@ impl Node {
             .peers
             .iter()
             .map(|(addr, p)| {
-                let (height, hash) = p.reported.clone().map_or((None, None), |(h, x)| (Some(h), x));
+                let standing = standing(p.reported.as_ref(), &self.chain);
                 PeerView {
                     address: addr.to_string(),
                     name: p.name.clone(),
@@ -220,9 +236,10 @@ impl Node {
                     last_seen_secs: secs(p.last_seen),
                     verified: p.verified,
                     rtt_ms: p.rtt.map(|d| d.as_secs_f64() * 1000.0),
-                    agrees: height == Some(self.chain.len()) && hash.is_some() && hash == tip,
-                    height,
-                    hash,
+                    height: p.reported.as_ref().map(|r| r.height),
+                    hash: p.reported.as_ref().and_then(|r| r.hash.clone()),
+                    agrees: standing == Standing::Agrees,
+                    standing,
                     traffic: p.traffic.clone(),
                 }
             })
@@ -255,6 +272,10 @@ impl Node {
                 running: self.round.is_some(),
                 last_secs: self.last_round.as_ref().map(|(t, _)| secs(*t)),
                 last: self.last_round.as_ref().map(|(_, s)| s.clone()),
+                failed_sync: self
+                    .failed_sync
+                    .as_ref()
+                    .map(|(t, reason)| FailedSync { secs: secs(*t), reason: reason.clone() }),
             },
             sync: self.sync.as_ref().map(|s| SyncView {
                 target_height: s.target().0,
@@ -264,6 +285,7 @@ impl Node {
                 sources: s.sources().len(),
                 elapsed_secs: secs(s.started()),
             }),
+            difficulty_mismatch: self.mismatch,
             counters,
             uptime_secs: secs(self.started),
         }

@@ -6,8 +6,14 @@
 //! Downloading top-down finds the fork point without a separate search: the first
 //! height (from the top) whose block validates on our chain below it is where the
 //! branch attaches. Below our own length, the search widens in doubling steps.
+//!
+//! A block that fails only for want of trailing zeros — its hash is right, it links, it
+//! just meets a lower difficulty than ours — means the peers run at another difficulty,
+//! not that they lie. The sync then goes on under the same rules at difficulty 0, only
+//! to learn what the chain it was offered meets, and ends in [`Progress::Mismatch`]:
+//! such a chain is never adopted.
 
-use crate::chain::{Block, Chain, validate_block};
+use crate::chain::{Block, BlockError, Chain, Limits, hex_trailing_zeros, validate_block};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -41,6 +47,34 @@ pub enum Progress {
     },
     /// The sync cannot finish.
     Failed(String),
+    /// The whole chain was fetched, but its blocks meet only `network` trailing zeros,
+    /// fewer than our difficulty: it is not adopted.
+    Mismatch {
+        /// The fewest trailing zeros of a block of the fetched branch.
+        network: u32,
+    },
+}
+
+/// What a block's check found.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Valid,
+    /// Valid but for too few trailing zeros.
+    Weak,
+    Invalid,
+}
+
+/// Checks `block` on `parent` under `limits`, telling a weak block from an invalid one.
+fn verdict(block: &Block, parent: Option<&Block>, limits: &Limits) -> Verdict {
+    match validate_block(block, parent, limits) {
+        Ok(()) => Verdict::Valid,
+        Err(BlockError::TooFewZeros { .. })
+            if validate_block(block, parent, &Limits { difficulty: 0, ..*limits }).is_ok() =>
+        {
+            Verdict::Weak
+        }
+        Err(_) => Verdict::Invalid,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -68,6 +102,8 @@ pub struct Sync {
     retry: Vec<(u64, Option<SocketAddr>)>,
     strikes: BTreeMap<SocketAddr, u32>,
     top_index: TopIndex,
+    /// Whether a weak block was met: from then on blocks are checked at difficulty 0.
+    relaxed: bool,
     started: Instant,
     last_progress: Instant,
     max_blocks: u64,
@@ -98,6 +134,7 @@ impl Sync {
             retry: Vec::new(),
             strikes: BTreeMap::new(),
             top_index: TopIndex::Untried,
+            relaxed: false,
             started: now,
             last_progress: now,
             max_blocks,
@@ -219,14 +256,18 @@ impl Sync {
     /// Invariant: blocks above `low` are fully checked; the hash of the block at `low`
     /// is vouched for by the block above it (or is the agreed tip), its contents not yet.
     fn advance(&mut self, chain: &Chain, now: Instant) -> Progress {
+        let limits = *chain.limits();
         while self.low < self.target_height {
             let Some((top, _)) = self.blocks.get(&self.low) else {
                 break;
             };
-            if self.low <= chain.len() && chain.validate_at(self.low, top).is_ok() {
-                let fork = self.low;
-                let branch = self.blocks.split_off(&fork).into_values().map(|(b, _)| b).collect();
-                return Progress::Done { fork, branch };
+            let attaches = match self.low.checked_sub(1) {
+                _ if self.low > chain.len() => Verdict::Invalid,
+                None => verdict(top, None, &limits),
+                Some(parent) => verdict(top, chain.get(parent), &limits),
+            };
+            if self.accepts(attaches) {
+                return self.finish();
             }
             if self.low == 0 {
                 // Only the genesis block's contents can be wrong here: ask someone else.
@@ -238,16 +279,41 @@ impl Sync {
                 self.next = self.low.checked_sub(1);
             }
             let below = self.low - 1;
-            let Some((candidate, _)) = self.blocks.get(&below) else {
-                break;
+            let links = match (self.blocks.get(&self.low), self.blocks.get(&below)) {
+                (Some((top, _)), Some((candidate, _))) => verdict(top, Some(candidate), &limits),
+                _ => break,
             };
-            if validate_block(top, Some(candidate), chain.limits()).is_err() {
+            if !self.accepts(links) {
                 return self.unlink(self.low, Some(below));
             }
             self.low = below;
             self.last_progress = now;
         }
         Progress::Continue
+    }
+
+    /// Whether a block with `verdict` passes: a weak block does, and relaxes the sync.
+    fn accepts(&mut self, verdict: Verdict) -> bool {
+        match verdict {
+            Verdict::Valid => true,
+            Verdict::Weak => {
+                self.relaxed = true;
+                true
+            }
+            Verdict::Invalid => false,
+        }
+    }
+
+    /// The branch from `low` up links onto our chain: done, or — if it met only a lower
+    /// difficulty — the difficulty it met.
+    fn finish(&mut self) -> Progress {
+        let fork = self.low;
+        let branch: Vec<Block> = self.blocks.split_off(&fork).into_values().map(|(b, _)| b).collect();
+        if self.relaxed {
+            let network = branch.iter().map(|b| hex_trailing_zeros(&b.hash)).min().unwrap_or(0);
+            return Progress::Mismatch { network };
+        }
+        Progress::Done { fork, branch }
     }
 
     /// Blocks at `upper` and `lower` do not fit together: either the upper one's

@@ -99,7 +99,14 @@ fn last_round(ui: &mut Ui, round: &RoundSummary, secs: f64, snapshot: &Snapshot)
         Decision::InSync => ("The majority's chain is ours: nothing to do.".to_owned(), palette.ok),
         Decision::Ahead => ("The majority's chain is a prefix of ours: we keep ours.".to_owned(), palette.ok),
         Decision::Sync { height, hash } => {
-            (format!("Fetching the majority's chain: height {height}, tip {}…", fmt::short(hash, 10)), palette.warn)
+            let chain = format!("the majority's chain (height {height}, tip {}…)", fmt::short(hash, 10));
+            // A failure no older than the round is this round's sync failing.
+            let failed = snapshot.consensus.failed_sync.as_ref().filter(|f| f.secs <= secs);
+            match (failed, &snapshot.sync) {
+                (_, Some(_)) => (format!("Fetching {chain}."), palette.warn),
+                (Some(failed), None) => (format!("Could not fetch {chain}: {}.", failed.reason), palette.bad),
+                (None, None) => (format!("Fetched {chain}."), palette.ok),
+            }
         }
     };
     ui.label(RichText::new(action).color(color));

@@ -7,10 +7,8 @@ use super::peers::{PeerState, agreement};
 use crate::fmt;
 use crate::graph_layout::{GraphLayout, NodeSpec};
 use crate::theme::{self, Palette};
-use blockpeer_core::chain::Block;
 use blockpeer_core::node::{PeerView, Snapshot};
 use eframe::egui::{self, Align2, Pos2, Rect, RichText, Sense, Stroke, TextStyle, Ui, Vec2};
-use std::sync::Arc;
 
 /// Layout steps per frame while the graph settles.
 const STEPS_PER_FRAME: usize = 4;
@@ -69,7 +67,7 @@ impl PeerGraph {
         for peer in &snapshot.peers {
             let Some(center) = position(&peer.address) else { continue };
             let radius = peer_radius(peer, max_height) * zoom.min(1.0);
-            let state = PeerState::of(peer, &snapshot.blocks);
+            let state = PeerState::of(peer);
             let hover = pointer.is_some_and(|p| p.distance(center) <= radius.max(6.0));
             painter.circle(center, radius, state.color(&palette), node_stroke(hover, &palette, ui));
             painter.text(
@@ -90,7 +88,7 @@ impl PeerGraph {
         }
         legend(&painter, rect, &palette, ui);
         if let Some(peer) = hovered {
-            response.on_hover_ui_at_pointer(|ui| peer_card(ui, peer, &snapshot.blocks));
+            response.on_hover_ui_at_pointer(|ui| peer_card(ui, peer));
         }
     }
 
@@ -174,11 +172,11 @@ fn legend(painter: &egui::Painter, rect: Rect, palette: &Palette, ui: &Ui) {
 }
 
 /// What the tooltip of a hovered node says.
-fn peer_card(ui: &mut Ui, peer: &PeerView, blocks: &[Arc<Block>]) {
-    let state = PeerState::of(peer, blocks);
+fn peer_card(ui: &mut Ui, peer: &PeerView) {
+    let state = PeerState::of(peer);
     ui.label(RichText::new(&peer.name).strong());
     ui.label(RichText::new(&peer.address).monospace());
-    ui.label(RichText::new(agreement(peer, blocks)).color(state.color(&theme::palette(ui))));
+    ui.label(RichText::new(agreement(peer)).color(state.color(&theme::palette(ui))));
     ui.label(format!("height {}", peer.height.map_or("unknown".to_owned(), |h| h.to_string())));
     ui.label(format!("last seen {}", fmt::ago(peer.last_seen_secs)));
     if let Some(rtt) = peer.rtt_ms {

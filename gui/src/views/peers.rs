@@ -5,12 +5,10 @@
 use super::graph::PeerGraph;
 use crate::fmt;
 use crate::theme::{self, Palette};
-use blockpeer_core::chain::Block;
-use blockpeer_core::node::{Learned, PeerView, Snapshot};
+use blockpeer_core::node::{Learned, PeerView, Snapshot, Standing};
 use eframe::egui::{self, Color32, RichText, Ui};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// A peer silent this long is drawn as stale (peers FLOOD every 30 s).
 const STALE_SECS: f64 = 45.0;
@@ -35,19 +33,17 @@ impl PeerState {
     pub const ALL: [PeerState; 5] =
         [PeerState::Agrees, PeerState::Behind, PeerState::Ahead, PeerState::Forked, PeerState::Stale];
 
-    /// How `peer` stands with our chain `blocks`.
-    pub fn of(peer: &PeerView, blocks: &[Arc<Block>]) -> Self {
-        let ours = blocks.len() as u64;
-        match (peer.height, peer.hash.as_deref()) {
-            _ if peer.last_seen_secs > STALE_SECS => PeerState::Stale,
-            (None, _) => PeerState::Stale,
-            _ if peer.agrees => PeerState::Agrees,
-            (Some(h), _) if h > ours => PeerState::Ahead,
-            // Some peers report their top index rather than their length: try both.
-            (Some(h), Some(hash)) if on_chain(blocks, h.checked_sub(1), hash) || on_chain(blocks, Some(h), hash) => {
-                PeerState::Behind
-            }
-            _ => PeerState::Forked,
+    /// How `peer` stands with our chain, as the node judged it.
+    pub fn of(peer: &PeerView) -> Self {
+        if peer.last_seen_secs > STALE_SECS {
+            return PeerState::Stale;
+        }
+        match peer.standing {
+            Standing::Agrees => PeerState::Agrees,
+            Standing::Behind { .. } => PeerState::Behind,
+            Standing::Ahead { .. } => PeerState::Ahead,
+            Standing::OtherChain => PeerState::Forked,
+            Standing::Unknown => PeerState::Stale,
         }
     }
 
@@ -74,17 +70,11 @@ impl PeerState {
     }
 }
 
-/// Whether our block at `index` has `hash`.
-fn on_chain(blocks: &[Arc<Block>], index: Option<u64>, hash: &str) -> bool {
-    index.and_then(|i| usize::try_from(i).ok()).and_then(|i| blocks.get(i)).is_some_and(|b| b.hash == hash)
-}
-
 /// What the table says of `peer`: its state, with how far behind or ahead.
-pub fn agreement(peer: &PeerView, blocks: &[Arc<Block>]) -> String {
-    let ours = blocks.len() as u64;
-    match (PeerState::of(peer, blocks), peer.height) {
-        (PeerState::Behind, Some(h)) => format!("behind by {}", ours.saturating_sub(h).max(1)),
-        (PeerState::Ahead, Some(h)) => format!("ahead by {}", h - ours),
+pub fn agreement(peer: &PeerView) -> String {
+    match (PeerState::of(peer), peer.standing) {
+        (PeerState::Behind, Standing::Behind { by }) => format!("behind by {by}"),
+        (PeerState::Ahead, Standing::Ahead { by }) => format!("ahead by {by}"),
         (state, _) => state.text().to_owned(),
     }
 }
@@ -119,13 +109,13 @@ const COLUMNS: [(Column, &str); 9] = [
     (Column::LastSeen, "Last seen"),
     (Column::Rtt, "Round trip"),
     (Column::Height, "Height"),
-    (Column::State, "Agrees"),
+    (Column::State, "Standing"),
     (Column::Messages, "Msgs in / out"),
     (Column::Bytes, "Bytes in / out"),
 ];
 
 /// `peers` ordered by `column` (ties by address, so the order is stable).
-pub fn sorted<'a>(peers: &'a [PeerView], blocks: &[Arc<Block>], column: Column, descending: bool) -> Vec<&'a PeerView> {
+pub fn sorted(peers: &[PeerView], column: Column, descending: bool) -> Vec<&PeerView> {
     let mut rows: Vec<&PeerView> = peers.iter().collect();
     let key = |a: &PeerView, b: &PeerView| -> Ordering {
         let (ta, tb) = (fmt::traffic(a), fmt::traffic(b));
@@ -136,7 +126,7 @@ pub fn sorted<'a>(peers: &'a [PeerView], blocks: &[Arc<Block>], column: Column, 
             Column::LastSeen => a.last_seen_secs.total_cmp(&b.last_seen_secs),
             Column::Rtt => a.rtt_ms.unwrap_or(f64::INFINITY).total_cmp(&b.rtt_ms.unwrap_or(f64::INFINITY)),
             Column::Height => a.height.cmp(&b.height),
-            Column::State => PeerState::of(a, blocks).cmp(&PeerState::of(b, blocks)),
+            Column::State => PeerState::of(a).cmp(&PeerState::of(b)),
             Column::Messages => (ta.msgs_in + ta.msgs_out).cmp(&(tb.msgs_in + tb.msgs_out)),
             Column::Bytes => (ta.bytes_in + ta.bytes_out).cmp(&(tb.bytes_in + tb.bytes_out)),
         }
@@ -206,9 +196,9 @@ impl PeersView {
             ui.end_row();
             let names: BTreeMap<String, &str> =
                 snapshot.peers.iter().map(|p| (p.address.clone(), p.name.as_str())).collect();
-            for peer in sorted(&snapshot.peers, &snapshot.blocks, self.column, self.descending) {
+            for peer in sorted(&snapshot.peers, self.column, self.descending) {
                 let traffic = fmt::traffic(peer);
-                let state = PeerState::of(peer, &snapshot.blocks);
+                let state = PeerState::of(peer);
                 ui.label(RichText::new(&peer.address).monospace());
                 ui.label(&peer.name);
                 ui.label(match &peer.learned {
@@ -220,7 +210,7 @@ impl PeersView {
                 ui.label(fmt::ago(peer.last_seen_secs));
                 ui.label(peer.rtt_ms.map_or("—".to_owned(), |ms| format!("{ms:.1} ms")));
                 ui.label(peer.height.map_or("—".to_owned(), |h| h.to_string()));
-                ui.label(RichText::new(agreement(peer, &snapshot.blocks)).color(state.color(&palette)));
+                ui.label(RichText::new(agreement(peer)).color(state.color(&palette)));
                 ui.label(format!("{} / {}", traffic.msgs_in, traffic.msgs_out));
                 ui.label(format!("{} / {}", fmt::bytes(traffic.bytes_in), fmt::bytes(traffic.bytes_out)));
                 ui.end_row();
@@ -233,7 +223,7 @@ impl PeersView {
 mod tests {
     use super::*;
 
-    fn peer(port: u16, name: &str, height: Option<u64>, hash: Option<&str>, agrees: bool) -> PeerView {
+    fn peer(port: u16, name: &str, height: Option<u64>, standing: Standing) -> PeerView {
         PeerView {
             address: format!("127.0.0.1:{port}"),
             name: name.into(),
@@ -243,46 +233,38 @@ mod tests {
             verified: true,
             rtt_ms: None,
             height,
-            hash: hash.map(str::to_owned),
-            agrees,
+            hash: height.map(|_| "ab".repeat(32)),
+            agrees: standing == Standing::Agrees,
+            standing,
             traffic: Default::default(),
         }
     }
 
-    fn chain(len: usize) -> Vec<Arc<Block>> {
-        blockpeer_core::testing::chain_of(len, 1, "t").blocks().to_vec()
-    }
-
     #[test]
     fn sorting_by_a_column_and_back() {
-        let blocks = chain(5);
-        let tip = blocks[4].hash.clone();
         let peers = [
-            peer(3, "carol", Some(5), Some(&tip), true),
-            peer(1, "Bob", Some(9), Some("x"), false),
-            peer(2, "al", None, None, false),
+            peer(3, "carol", Some(5), Standing::Agrees),
+            peer(1, "Bob", Some(9), Standing::Ahead { by: 4 }),
+            peer(2, "al", None, Standing::Unknown),
         ];
         let names = |rows: Vec<&PeerView>| rows.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-        assert_eq!(names(sorted(&peers, &blocks, Column::Address, false)), ["Bob", "al", "carol"]);
-        assert_eq!(names(sorted(&peers, &blocks, Column::Name, false)), ["al", "Bob", "carol"]);
-        assert_eq!(names(sorted(&peers, &blocks, Column::Height, true)), ["Bob", "carol", "al"]);
-        assert_eq!(names(sorted(&peers, &blocks, Column::State, false)), ["carol", "Bob", "al"]);
+        assert_eq!(names(sorted(&peers, Column::Address, false)), ["Bob", "al", "carol"]);
+        assert_eq!(names(sorted(&peers, Column::Name, false)), ["al", "Bob", "carol"]);
+        assert_eq!(names(sorted(&peers, Column::Height, true)), ["Bob", "carol", "al"]);
+        assert_eq!(names(sorted(&peers, Column::State, false)), ["carol", "Bob", "al"]);
     }
 
     #[test]
-    fn states_follow_the_chain_the_peer_reports() {
-        let blocks = chain(5);
-        let hash = |i: usize| Some(blocks[i].hash.as_str());
-        assert_eq!(PeerState::of(&peer(1, "a", Some(5), hash(4), true), &blocks), PeerState::Agrees);
-        let behind = peer(1, "a", Some(3), hash(2), false);
-        assert_eq!(PeerState::of(&behind, &blocks), PeerState::Behind);
-        assert_eq!(agreement(&behind, &blocks), "behind by 2");
-        assert_eq!(PeerState::of(&peer(1, "a", Some(2), hash(2), false), &blocks), PeerState::Behind, "a top index");
-        assert_eq!(PeerState::of(&peer(1, "a", Some(3), Some("f00"), false), &blocks), PeerState::Forked);
-        assert_eq!(agreement(&peer(1, "a", Some(7), Some("f00"), false), &blocks), "ahead by 2");
-        let mut silent = peer(1, "a", Some(5), hash(4), true);
+    fn states_follow_the_node_s_standing() {
+        assert_eq!(PeerState::of(&peer(1, "a", Some(5), Standing::Agrees)), PeerState::Agrees);
+        let behind = peer(1, "a", Some(3), Standing::Behind { by: 2 });
+        assert_eq!(PeerState::of(&behind), PeerState::Behind);
+        assert_eq!(agreement(&behind), "behind by 2");
+        assert_eq!(PeerState::of(&peer(1, "a", Some(3), Standing::OtherChain)), PeerState::Forked);
+        assert_eq!(agreement(&peer(1, "a", Some(7), Standing::Ahead { by: 2 })), "ahead by 2");
+        let mut silent = peer(1, "a", Some(5), Standing::Agrees);
         silent.last_seen_secs = 90.0;
-        assert_eq!(PeerState::of(&silent, &blocks), PeerState::Stale);
-        assert_eq!(PeerState::of(&peer(1, "a", None, None, false), &blocks), PeerState::Stale);
+        assert_eq!(PeerState::of(&silent), PeerState::Stale);
+        assert_eq!(PeerState::of(&peer(1, "a", None, Standing::Unknown)), PeerState::Stale);
     }
 }

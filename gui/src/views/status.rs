@@ -2,6 +2,7 @@
 //! with the network, mining, and the web page's address.
 
 use crate::fmt;
+use crate::recovery::{self, Recovery};
 use crate::session::Session;
 use crate::theme;
 use blockpeer_core::node::Snapshot;
@@ -51,10 +52,12 @@ impl Agreement {
     }
 }
 
-/// Draws the status bar.
-pub fn ui(ui: &mut Ui, session: &Session) {
+/// Draws the status bar; returns what the person asked for (rejoining at the network's
+/// difficulty, when it differs from ours).
+pub fn ui(ui: &mut Ui, session: &Session) -> Option<Recovery> {
     let snapshot = session.snapshot();
     let palette = theme::palette(ui);
+    let mut asked = None;
     ui.horizontal(|ui| {
         ui.label(RichText::new(&snapshot.address).monospace().strong()).on_hover_text("our UDP address");
         ui.label(RichText::new(&snapshot.name).color(palette.muted));
@@ -68,13 +71,17 @@ pub fn ui(ui: &mut Ui, session: &Session) {
             n => format!("{n} peers"),
         });
         ui.separator();
-        let agreement = Agreement::of(snapshot);
-        let color = match agreement {
-            Agreement::InSync => palette.ok,
-            Agreement::Syncing { .. } | Agreement::Behind(_) => palette.warn,
-            Agreement::WaitingForPeers => palette.muted,
-        };
-        ui.label(RichText::new(agreement.text()).color(color));
+        if snapshot.difficulty_mismatch.is_some() {
+            asked = recovery::mismatch_notice(ui, session);
+        } else {
+            let agreement = Agreement::of(snapshot);
+            let color = match agreement {
+                Agreement::InSync => palette.ok,
+                Agreement::Syncing { .. } | Agreement::Behind(_) => palette.warn,
+                Agreement::WaitingForPeers => palette.muted,
+            };
+            ui.label(RichText::new(agreement.text()).color(color));
+        }
         ui.separator();
         let color = if snapshot.mining { palette.ok } else { palette.muted };
         ui.label(RichText::new(fmt::mining(snapshot)).color(color));
@@ -85,6 +92,7 @@ pub fn ui(ui: &mut Ui, session: &Session) {
             }
         }
     });
+    asked
 }
 
 #[cfg(test)]

@@ -69,6 +69,10 @@ function hashrate(perSecond) {
 }
 
 function consensus(status) {
+  const mismatch = status.difficulty_mismatch;
+  if (mismatch) {
+    return ['difficulty mismatch', `the network's blocks meet ${mismatch.network}, this peer requires ${mismatch.required}`];
+  }
   if (status.sync) {
     const { fetched, needed, target_height: height } = status.sync;
     const percent = needed ? Math.floor((100 * fetched) / needed) : 0;
@@ -78,6 +82,8 @@ function consensus(status) {
   if (running) return ['round running', 'asking the peers'];
   if (!last) return ['waiting', 'no round yet'];
   const labels = { InSync: 'in sync', Ahead: 'ahead', NoReplies: 'no replies' };
+  const failed = status.consensus.failed_sync;
+  if (!labels[last.decision] && failed) return ['sync failed', `${failed.reason} · ${ago(failed.secs)}`];
   const label = labels[last.decision] || 'adopting a chain';
   return [label, `${last.replied}/${last.asked} replied · ${ago(secs)}`];
 }
@@ -99,6 +105,7 @@ function renderStatus(status) {
   const [label, detail] = consensus(status);
   setText('consensus', label);
   setText('consensus-sub', detail);
+  $('consensus').dataset.warn = status.difficulty_mismatch ? 'yes' : '';
   setText('mining', status.mining ? hashrate(status.hashrate) : 'off');
   const threads = status.mining ? `${status.threads} threads · ` : '';
   setText('mining-sub', `${threads}${number(status.blocks_mined)} mined · ${status.pending_words} words waiting`);
@@ -240,13 +247,25 @@ async function copyHash() {
 
 // ---- peers
 
+/** The badge class and words for a peer's standing with our chain. */
+function standing(s) {
+  switch (s.state) {
+    case 'agrees': return ['yes', 'agrees'];
+    case 'behind': return ['behind', `behind by ${number(s.by)}`];
+    case 'ahead': return ['ahead', `ahead by ${number(s.by)}`];
+    case 'other_chain': return ['no', 'other chain'];
+    default: return ['', 'not told yet'];
+  }
+}
+
 async function loadPeers() {
   state.peersAt = Date.now();
   try {
     const peers = await getJSON('/api/peers');
     const rows = peers.map((peer) => {
       const known = peer.height !== null;
-      const agrees = el('span', `badge ${peer.agrees ? 'yes' : known ? 'no' : ''}`, peer.agrees ? 'yes' : known ? 'no' : 'not asked');
+      const [badge, text] = standing(peer.standing);
+      const agrees = el('span', `badge ${badge}`, text);
       return el(
         'tr',
         '',
@@ -300,6 +319,12 @@ const LIVE = {
     loadPeers();
   },
   sync_failed: (e) => activity(`sync failed: ${e.reason}`),
+  difficulty_mismatch: (e) =>
+    activity(`difficulty mismatch: the network's blocks meet ${e.network}, this peer requires ${e.required}`),
+  stopped: (e) => {
+    activity(`the peer stopped: ${e.reason}`);
+    setLive('peer stopped', 'down');
+  },
 };
 
 function listen() {

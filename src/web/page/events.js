@@ -13,6 +13,8 @@ const KINDS = [
   'consensus_finished',
   'sync_started',
   'sync_failed',
+  'difficulty_mismatch',
+  'stopped',
 ];
 
 const source = new EventSource('/api/events');
