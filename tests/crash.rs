@@ -51,13 +51,19 @@ fn kill_9_at_random_moments_loses_no_persisted_block() {
     for round in 0..10 {
         let peer = Peer::start(port, dir.path(), &args);
         assert_kept(dir.path(), &before, round);
-        let kill_at = Instant::now() + Duration::from_millis(rng.u64(200..1200));
+        // Killed at a random moment after it has mined something this round.
+        let (give_up, linger) = (Instant::now() + Duration::from_secs(60), Duration::from_millis(rng.u64(0..1000)));
+        let mut kill_at = None;
         for word in (0..).map(|i| format!(r#"{{"type":"NEW_WORD","word":"r{round}w{i}"}}"#)) {
-            if Instant::now() >= kill_at {
+            if kill_at.is_some_and(|t| Instant::now() >= t) {
                 break;
             }
+            assert!(Instant::now() < give_up, "round {round}: nothing mined in 60 s");
             client.send_to(word.as_bytes(), peer.addr()).unwrap();
             std::thread::sleep(Duration::from_millis(15));
+            if kill_at.is_none() && persisted_lines(dir.path()).len() > before.len() {
+                kill_at = Some(Instant::now() + linger);
+            }
         }
         before = persisted_lines(dir.path());
         drop(peer); // SIGKILL
@@ -97,7 +103,7 @@ fn kill_9_at_random_moments_loses_no_persisted_block() {
 
     // Back for good: it catches up with the seed.
     let peer = Peer::start(joiner_port, joiner_dir.path(), &join);
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(120);
     while stats(peer.addr()) != stats(seed.addr()) {
         assert!(
             Instant::now() < deadline,

@@ -33,13 +33,13 @@ fn four_peers_agree_and_drop_a_dead_one() {
         std::thread::sleep(Duration::from_millis(150));
     }
 
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(120);
     let agreed = loop {
         let all: Vec<_> = peers.iter().map(|p| stats(p.addr())).collect();
         if all[0].0 >= 2 && all.iter().all(|s| *s == all[0]) {
             break all[0].clone();
         }
-        assert!(Instant::now() < deadline, "no agreement within 30 s: {all:?}");
+        assert!(Instant::now() < deadline, "no agreement within 120 s: {all:?}");
         std::thread::sleep(Duration::from_millis(200));
     };
     assert!(agreed.1.as_deref().is_some_and(|h| h.ends_with("000")), "tip meets difficulty 3: {agreed:?}");
@@ -48,6 +48,6 @@ fn four_peers_agree_and_drop_a_dead_one() {
     let dead_addr = dead.addr().to_string();
     drop(dead); // SIGKILL
     for peer in &peers {
-        peer.wait_for_line(|l| l == format!("peer left: {dead_addr}"), Duration::from_secs(10));
+        peer.wait_for_line(|l| l == format!("peer left: {dead_addr}"), Duration::from_secs(60));
     }
 }

@@ -21,9 +21,9 @@ fn rss_kb(pid: u32) -> u64 {
 /// request up to ten times; returns whether an answer came.
 fn answered(target: std::net::SocketAddr) -> bool {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    socket.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
     let mut buf = [0u8; 2048];
-    (0..10).any(|_| {
+    (0..30).any(|_| {
         socket.send_to(br#"{"type":"STATS"}"#, target).unwrap();
         socket.recv_from(&mut buf).is_ok_and(|(n, _)| buf[..n].starts_with(br#"{"type":"STATS_REPLY""#))
     })

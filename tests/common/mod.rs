@@ -62,7 +62,7 @@ impl Peer {
             }
         });
         let peer = Peer { child, port, lines };
-        peer.wait_for_line(|l| l.starts_with("blockpeer "), Duration::from_secs(20));
+        peer.wait_for_line(|l| l.starts_with("blockpeer "), Duration::from_secs(60));
         peer
     }
 
@@ -86,7 +86,7 @@ impl Peer {
     /// Sends SIGTERM and waits for a clean exit; returns the last lines printed.
     pub fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
         Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(60);
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
