@@ -71,6 +71,45 @@ pub(crate) struct Published {
     version: AtomicU64,
     subscribers: Mutex<Vec<Sender<Event>>>,
     on_change: Mutex<Option<Box<dyn Fn() + Send>>>,
+    /// Why the chain could not be saved, while it cannot (the store thread's word).
+    store_error: Mutex<Option<String>>,
+}
+
+impl Published {
+    /// The latest snapshot, with the store thread's `store_error` (the engine thread,
+    /// which makes snapshots, does not know it).
+    fn latest(&self) -> Arc<Snapshot> {
+        let snapshot = self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let store_error = self.store_error.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if snapshot.store_error == store_error {
+            return snapshot;
+        }
+        let mut patched = (*snapshot).clone();
+        patched.store_error = store_error;
+        let patched = Arc::new(patched);
+        // Kept, so that the next readers of this snapshot get it without a copy.
+        let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if Arc::ptr_eq(&slot, &snapshot) {
+            *slot = patched.clone();
+        }
+        patched
+    }
+
+    /// Sets why the chain could not be saved (`None`: it is saved again) and, if that
+    /// changed, tells the readers as a new snapshot would. Returns whether it changed.
+    fn set_store_error(&self, error: Option<String>) -> bool {
+        let mut current = self.store_error.lock().unwrap_or_else(|e| e.into_inner());
+        if *current == error {
+            return false;
+        }
+        *current = error;
+        drop(current);
+        self.version.fetch_add(1, Ordering::Release);
+        if let Some(notify) = self.on_change.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            notify();
+        }
+        true
+    }
 }
 
 /// Control of a running engine: commands in, snapshots and events out.
@@ -105,6 +144,7 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
         version: AtomicU64::new(0),
         subscribers: Mutex::new(Vec::new()),
         on_change: Mutex::new(None),
+        store_error: Mutex::new(None),
     });
     let (net_tx, net_rx) = bounded(8192);
     let (cmd_tx, cmd_rx) = bounded(256);
@@ -118,7 +158,8 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
     };
     let (stop_rx, dropped_rx) = (stop.clone(), dropped.clone());
     threads.push(spawn("net-rx", Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)))?);
-    threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx)))?);
+    let store_published = published.clone();
+    threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx, &store_published)))?);
     let driver = driver::Driver::new(node, socket, config.threads, config.cuda, save_tx, published.clone(), dropped);
     threads.push(spawn("engine", Box::new(move || driver.run(&net_rx, &cmd_rx)))?);
     Ok(EngineHandle { commands: cmd_tx, published, threads, local_addr, load_report, stop })
@@ -149,7 +190,7 @@ impl EngineHandle {
 
     /// The latest snapshot.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.published.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.published.latest()
     }
 
     /// Increases each time a new snapshot is published.

@@ -200,6 +200,9 @@ pub struct Snapshot {
     pub counters: Counters,
     /// Seconds since the node started.
     pub uptime_secs: f64,
+    /// Why the chain could not be saved to disk, while it cannot (set by the engine;
+    /// the node itself never writes).
+    pub store_error: Option<String>,
 }
 
 impl Node {
@@ -266,6 +269,7 @@ impl Node {
             }),
             counters,
             uptime_secs: secs(self.started),
+            store_error: None,
         }
     }
 }
