@@ -78,6 +78,10 @@ pub struct PeerArgs {
     /// Address the web page listens on; 0.0.0.0 lets other machines view it.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub web_bind: std::net::IpAddr,
+    /// Also serve the web page to requests for this host name (repeatable), for viewing
+    /// it through a DNS name; localhost and IP addresses are always served.
+    #[arg(long, value_name = "NAME", value_parser = host_name)]
+    pub web_allow_host: Vec<String>,
     /// Miner threads (default: every core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
@@ -132,6 +136,17 @@ fn name(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+fn host_name(text: &str) -> Result<String, String> {
+    let valid = |label: &str| {
+        !label.is_empty() && !label.starts_with('-') && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if text.len() <= 253 && text.trim_end_matches('.').split('.').all(valid) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("{text:?} is not a host name (like peer.example.org: no scheme, port or path)"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +167,15 @@ mod tests {
         assert!(Cli::try_parse_from(["blockpeer", "-i", "8001", "-k", "h", "1"]).is_err());
         assert!(Cli::try_parse_from(["blockpeer", "-p", "0"]).is_err());
         assert!(Cli::try_parse_from(["blockpeer", "--name", "this name is far too long"]).is_err());
+    }
+
+    #[test]
+    fn allowed_web_hosts_are_names_and_repeatable() {
+        let cli = Cli::parse_from(["blockpeer", "--web-allow-host", "peer.example.org", "--web-allow-host", "box"]);
+        assert_eq!(cli.peer.web_allow_host, ["peer.example.org", "box"]);
+        for bad in ["http://peer.example.org", "peer.example.org:8001", "", "a..b", "-x.org"] {
+            assert!(Cli::try_parse_from(["blockpeer", "--web-allow-host", bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

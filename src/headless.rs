@@ -37,11 +37,15 @@ pub fn run(engine: Arc<EngineHandle>, web: Option<WebServer>) -> anyhow::Result<
     if let Some(reason) = engine.failure() {
         anyhow::bail!("the peer stopped unexpectedly ({reason}); its chain is safe on disk — please report this");
     }
-    let height = engine.snapshot().height;
+    let last = engine.snapshot();
+    let (height, store_error) = (last.height, last.store_error.clone());
     // The web thread held the only other reference, and it has ended.
     match Arc::try_unwrap(engine) {
         Ok(engine) => engine.shutdown(),
         Err(_) => tracing::warn!("the engine is still shared; it stops when the process ends"),
+    }
+    if let Some(error) = store_error {
+        anyhow::bail!("stopped, but the chain could not be saved: {error}");
     }
     println!("stopped; the chain ({height} blocks) is saved");
     Ok(())

@@ -116,8 +116,9 @@ fn run_demo(count: u8, args: &PeerArgs, windowed: bool, log: LogBuffer) -> anyho
 /// The demo's web page: on `--web-port` if given, else on 8001, else on any free port.
 fn demo_web_page(args: &PeerArgs) -> anyhow::Result<web::Bound> {
     let addr = |port| std::net::SocketAddr::new(args.web_bind, port);
-    match args.web_port {
+    let bound = match args.web_port {
         Some(port) => web::bind(addr(port)),
         None => web::bind(addr(8001)).or_else(|_| web::bind(addr(0))),
-    }
+    }?;
+    Ok(bound.allow_hosts(&args.web_allow_host))
 }

@@ -55,7 +55,11 @@ pub struct StartedPeer {
 /// Starts the peer `args` describe, with its web page; every failure is one clear line.
 pub fn start_peer(args: &PeerArgs) -> anyhow::Result<StartedPeer> {
     // Bound before the chain is opened, so that a port in use is the only thing said.
-    let bound = args.init.or(args.web_port).map(|port| web::bind(SocketAddr::new(args.web_bind, port))).transpose()?;
+    let bound = args
+        .init
+        .or(args.web_port)
+        .map(|port| web::bind(SocketAddr::new(args.web_bind, port)).map(|b| b.allow_hosts(&args.web_allow_host)))
+        .transpose()?;
     let config = engine_config(args)?;
     let engine = blockpeer_core::engine::start(config.clone()).map_err(|e| match e {
         StartError::Bind { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse => {

@@ -30,6 +30,8 @@ const HOSTILE_PEER: &str = "<i id=pwn2>peer</i>";
 const HOSTILE_VIEWER: &str = "<u id=pwn3>me</u>";
 const DIFFICULTY: u32 = 3;
 const HOSTILE_HEIGHT: u64 = 4;
+/// How long a condition may take on a loaded machine before the test fails.
+const PATIENCE: Duration = Duration::from_secs(30);
 
 /// The browser, or a failure that says how to get one.
 fn chromium() -> &'static str {
@@ -120,7 +122,7 @@ fn the_page_shows_chain_and_peers_keeps_hostile_text_as_text_and_updates_live() 
         &[FAST, &["--web-port", &web_text, "--name", HOSTILE_VIEWER, "--difficulty", &DIFFICULTY.to_string()]].concat(),
     );
     let url = format!("http://127.0.0.1:{web}/");
-    viewer.wait_for_line(|l| l == format!("web page: {url}"), Duration::from_secs(5));
+    viewer.wait_for_line(|l| l == format!("web page: {url}"), PATIENCE);
     let viewer_port = viewer.port.to_string();
     let joiner = Peer::start(
         free_port(),
@@ -129,7 +131,7 @@ fn the_page_shows_chain_and_peers_keeps_hostile_text_as_text_and_updates_live() 
             .concat(),
     );
     let joiner_addr = joiner.addr().to_string();
-    viewer.wait_for_line(|l| l.starts_with(&format!("peer joined: {joiner_addr}")), Duration::from_secs(10));
+    viewer.wait_for_line(|l| l.starts_with(&format!("peer joined: {joiner_addr}")), PATIENCE);
 
     let page = format!("{url}#block-{HOSTILE_HEIGHT}");
     let dom = browse(&page, &["--window-size=1280,900", "--dump-dom"]);

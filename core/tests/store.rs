@@ -1,6 +1,8 @@
 //! Proves the chain file keeps every persisted block across restarts and cuts only
-//! what is broken: round trip, torn last line, garbage in the middle, a
-//! reorganisation rewritten atomically, and a file mined at another difficulty.
+//! what is broken: round trip, torn last line (each recovery keeping its own backup),
+//! a last line without its newline, garbage in the middle, a reorganisation rewritten
+//! atomically and appended to afterwards, and a file mined at another difficulty.
+//! (Writes that fail — a full disk — are proved in the store's unit tests.)
 
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
 
@@ -77,10 +79,52 @@ fn reorganisation_rewrites_the_file() {
     assert_eq!(chain.replace_from(2, branch), Ok(3));
     store.save(chain.blocks(), 2).unwrap();
     assert!(!dir.path().join("chain.jsonl.tmp").exists());
+    // Blocks added after the rewrite go to the new file, not to the one it replaced.
+    extend_chain(&mut chain, 2, "b", "after");
+    store.save(chain.blocks(), 6).unwrap();
     drop(store);
     let (_, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
     assert_eq!(report.dropped_lines, 0);
-    assert_eq!(loaded.blocks(), other.blocks());
+    assert_eq!(loaded.blocks(), chain.blocks());
+    assert_eq!(loaded.blocks()[..6], other.blocks()[..]);
+}
+
+#[test]
+fn every_recovery_keeps_its_own_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, _) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    store.save(chain_of(3, 1, "a").blocks(), 0).unwrap();
+    drop(store);
+    let mut backups = Vec::new();
+    for round in 0..3 {
+        let mut file = fs::OpenOptions::new().append(true).open(dir.path().join("chain.jsonl")).unwrap();
+        write!(file, "torn in round {round}").unwrap();
+        drop(file);
+        let (_, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+        assert_eq!((loaded.len(), report.dropped_lines), (3, 1));
+        backups.push(report.backup.unwrap());
+    }
+    for (round, backup) in backups.iter().enumerate() {
+        let name = backup.file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with("chain.jsonl.corrupt-"), "{name}");
+        let text = fs::read_to_string(backup).unwrap();
+        assert!(text.ends_with(&format!("torn in round {round}")), "{name} was overwritten: {text}");
+    }
+}
+
+#[test]
+fn a_last_block_without_its_newline_is_kept_and_the_next_starts_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = chain_of(4, 1, "a");
+    let lines: Vec<String> = chain.blocks().iter().map(|b| serde_json::to_string(b.as_ref()).unwrap()).collect();
+    fs::write(dir.path().join("chain.jsonl"), lines.join("\n")).unwrap();
+    let (mut store, loaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    assert_eq!((loaded.len(), report.dropped_lines), (4, 0));
+    extend_chain(&mut chain, 1, "a", "x");
+    store.save(chain.blocks(), 4).unwrap();
+    drop(store);
+    let (_, reloaded, report) = ChainStore::open(dir.path(), Limits::new(1)).unwrap();
+    assert_eq!((reloaded.len(), report.dropped_lines), (5, 0));
 }
 
 #[test]

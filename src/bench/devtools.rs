@@ -10,7 +10,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long a page may take to show what is waited for (a busy machine is slow).
+const WAIT: Duration = Duration::from_secs(60);
 
 /// The Chromium (or Chrome) on this machine, if any.
 pub fn chromium() -> Option<&'static str> {
@@ -54,23 +57,27 @@ impl Browser {
         Ok(browser)
     }
 
-    /// Opens `url` and waits (≤ 20 s) until `expression` evaluates to a non-null value.
+    /// Opens `url` and waits (≤ 60 s) until `expression` evaluates to a non-null value.
     pub fn load_and_wait(&mut self, url: &str, expression: &str) -> anyhow::Result<Value> {
         self.call("Page.navigate", json!({ "url": url }))?;
         self.wait_for(expression).with_context(|| format!("loading {url}"))
     }
 
-    /// Waits (≤ 20 s) until `expression`, evaluated in the page, is not null (or false).
+    /// Waits (≤ 60 s, generous for a busy machine) until `expression`, evaluated in the
+    /// page, is not null (or false).
     pub fn wait_for(&mut self, expression: &str) -> anyhow::Result<Value> {
-        for _ in 0..2000 {
+        let deadline = Instant::now() + WAIT;
+        loop {
             let result = self.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }))?;
             let value = &result["result"]["value"];
             if !value.is_null() && *value != false {
                 return Ok(value.clone());
             }
+            if Instant::now() > deadline {
+                bail!("{expression} stayed null for {} s", WAIT.as_secs());
+            }
             std::thread::sleep(Duration::from_millis(10));
         }
-        bail!("{expression} stayed null for 20 s")
     }
 
     /// Sends one command and returns its result.
@@ -99,7 +106,7 @@ impl Drop for Browser {
 
 /// Waits for the DevTools address, finds the open page and opens its WebSocket.
 fn connect_page(address: &mpsc::Receiver<String>) -> anyhow::Result<BufReader<TcpStream>> {
-    let host = address.recv_timeout(Duration::from_secs(20)).context("the browser printed no DevTools address")?;
+    let host = address.recv_timeout(WAIT).context("the browser printed no DevTools address")?;
     let addr: SocketAddr = host.parse().with_context(|| format!("DevTools address {host:?}"))?;
     let mut stream = TcpStream::connect(addr)?;
     write!(stream, "GET /json/list HTTP/1.1\r\nHost: {addr}\r\n\r\n")?;

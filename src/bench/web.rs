@@ -1,6 +1,7 @@
 //! The web page's speed, with a long chain behind it: `/api/status` answered per second
 //! on loopback (client threads on keep-alive connections, one request at a time each),
-//! and the time headless Chromium takes to show the newest 100 blocks, in real time.
+//! `/chain` fetched twice (encoded, then kept), and the time headless Chromium takes to
+//! show the newest 100 blocks, in real time.
 
 use super::devtools::{Browser, chromium, read_response};
 use super::{Row, start_peer, write_chain};
@@ -25,13 +26,13 @@ pub fn run(blocks: usize, seconds: f64, clients: usize) -> anyhow::Result<Vec<Ro
         value: status_rate(web.local_addr(), Duration::from_secs_f64(seconds), clients)?,
         goal: "≥ 10 000",
     }];
-    rows.push(Row {
-        key: "web_chain_ms",
-        label: "GET /chain, the whole chain as JSON",
-        unit: "ms",
-        value: whole_chain_ms(web.local_addr())?,
-        goal: "",
-    });
+    // The first request encodes the chain; the server keeps the JSON for the next.
+    for (key, label) in [
+        ("web_chain_ms", "GET /chain, the whole chain as JSON, first request"),
+        ("web_chain_again_ms", "GET /chain again (the JSON is kept)"),
+    ] {
+        rows.push(Row { key, label, unit: "ms", value: whole_chain_ms(web.local_addr())?, goal: "" });
+    }
     match chromium() {
         Some(program) => rows.push(Row {
             key: "web_first_page_ms",
@@ -57,7 +58,7 @@ fn status_rate(addr: SocketAddr, duration: Duration, clients: usize) -> anyhow::
                 let mut reader = BufReader::new(stream);
                 let (mut answered, end) = (0u64, Instant::now() + duration);
                 while Instant::now() < end {
-                    writer.write_all(b"GET /api/status HTTP/1.1\r\nHost: bench\r\n\r\n")?;
+                    writer.write_all(b"GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")?;
                     let (status, _) = read_response(&mut reader)?;
                     if status != 200 {
                         bail!("/api/status answered {status}");
@@ -79,7 +80,7 @@ fn status_rate(addr: SocketAddr, duration: Duration, clients: usize) -> anyhow::
 fn whole_chain_ms(addr: SocketAddr) -> anyhow::Result<f64> {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr)?;
-    stream.write_all(b"GET /chain HTTP/1.1\r\nHost: bench\r\n\r\n")?;
+    stream.write_all(b"GET /chain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")?;
     let (status, body) = read_response(&mut BufReader::new(stream))?;
     if status != 200 || !body.starts_with(b"[{") {
         bail!("/chain answered {status}");

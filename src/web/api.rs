@@ -1,5 +1,5 @@
 //! The JSON the page and scripts read: status, pages of blocks, one block, the peers,
-//! and the old page's `/chain` and `/peerList`. Each answer comes from one snapshot.
+//! and the old page's `/peerList`. Each answer comes from one snapshot.
 
 use blockpeer_core::chain::Block;
 use blockpeer_core::node::{ConsensusView, Mismatch, Snapshot, SyncView};
@@ -50,6 +50,8 @@ pub struct Status<'a> {
     difficulty_mismatch: Option<Mismatch>,
     /// Seconds since the peer started.
     uptime_secs: f64,
+    /// Why the chain could not be saved to disk, while it cannot.
+    store_error: Option<&'a str>,
 }
 
 /// The status part of `snapshot`.
@@ -71,6 +73,7 @@ pub fn status(snapshot: &Snapshot) -> Status<'_> {
         sync: snapshot.sync.as_ref(),
         difficulty_mismatch: snapshot.difficulty_mismatch,
         uptime_secs: snapshot.uptime_secs,
+        store_error: snapshot.store_error.as_deref(),
     }
 }
 
@@ -191,12 +194,6 @@ pub fn block(snapshot: &Snapshot, height: &str) -> Response {
 /// `GET /api/peers`: every field the snapshot has of each peer.
 pub fn peers(snapshot: &Snapshot) -> Response {
     warp::reply::json(&snapshot.peers).into_response()
-}
-
-/// `GET /chain`, as the old page served it: every block, oldest first.
-pub fn chain(snapshot: &Snapshot) -> Response {
-    let blocks: Vec<&Block> = snapshot.blocks.iter().map(|b| b.as_ref()).collect();
-    warp::reply::json(&blocks).into_response()
 }
 
 /// `GET /peerList`, as the old page served it: `[[host, port], …]`.

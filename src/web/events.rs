@@ -2,7 +2,8 @@
 //! its kind (`block_added`, `chain_synced`, `peer_joined`, `peer_left`,
 //! `consensus_finished`, `sync_started`, `sync_failed`), and a `status` event (the
 //! `/api/status` JSON) follows whenever a new snapshot was published — at once when a
-//! client connects, then at most four times a second.
+//! client connects, then at most four times a second. At most [`MAX_CLIENTS`] streams
+//! are open at once; beyond that a client gets a 503.
 
 use super::api;
 use super::source::Source;
@@ -13,22 +14,56 @@ use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 use tokio::time::{Interval, MissedTickBehavior};
 use warp::Reply;
+use warp::http::StatusCode;
 use warp::sse;
+
+/// Event streams served at once; each holds a connection, a queue of the node's events
+/// and a timer, so a script opening streams in a loop must not exhaust the peer.
+pub const MAX_CLIENTS: usize = 64;
 
 /// How often a client's feed looks for new events and snapshots.
 const POLL_EVERY: Duration = Duration::from_millis(250);
 /// A comment line keeps idle connections (and proxies) from timing out.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// The event stream for one client.
-pub fn reply(source: Arc<dyn Source>) -> warp::reply::Response {
+/// The open event streams of one server.
+#[derive(Debug, Default)]
+pub struct Clients(AtomicUsize);
+
+/// One open stream's place among the [`MAX_CLIENTS`]; freed when the stream ends.
+struct Seat(Arc<Clients>);
+
+impl Clients {
+    /// A seat, unless `MAX_CLIENTS` streams are open.
+    fn seat(self: &Arc<Self>) -> Option<Seat> {
+        let taken = self.0.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_CLIENTS).then_some(n + 1));
+        taken.is_ok().then(|| Seat(self.clone()))
+    }
+}
+
+impl Drop for Seat {
+    fn drop(&mut self) {
+        self.0.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The event stream for one client, or a 503 when `clients` has no seat left.
+pub fn reply(source: Arc<dyn Source>, clients: &Arc<Clients>) -> warp::reply::Response {
+    let Some(seat) = clients.seat() else {
+        return api::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{MAX_CLIENTS} event streams are open already: close one (another tab?) and retry"),
+        );
+    };
     let mut tick = tokio::time::interval(POLL_EVERY);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let feed = Feed { events: source.subscribe(), source, tick, seen_version: None, queue: VecDeque::new() };
+    let feed =
+        Feed { events: source.subscribe(), source, tick, seen_version: None, queue: VecDeque::new(), _seat: seat };
     sse::reply(sse::keep_alive().interval(KEEP_ALIVE).stream(feed)).into_response()
 }
 
@@ -40,6 +75,7 @@ struct Feed {
     tick: Interval,
     seen_version: Option<u64>,
     queue: VecDeque<sse::Event>,
+    _seat: Seat,
 }
 
 impl Feed {

@@ -4,12 +4,15 @@
 
 mod api;
 mod assets;
+mod chain;
 mod events;
+mod host;
 mod routes;
 mod source;
 #[cfg(test)]
 mod tests;
 
+pub use host::AllowedHosts;
 pub use source::Source;
 
 use anyhow::Context;
@@ -29,6 +32,7 @@ pub struct WebServer {
 /// port in use before it opens its chain.
 pub struct Bound {
     listener: TcpListener,
+    hosts: AllowedHosts,
 }
 
 /// Binds `addr` and serves `source` from a new "web" thread.
@@ -44,14 +48,21 @@ pub fn bind(addr: SocketAddr) -> anyhow::Result<Bound> {
         }
         _ => anyhow::Error::new(error).context(format!("cannot serve the web page on {addr}")),
     })?;
-    Ok(Bound { listener })
+    Ok(Bound { listener, hosts: AllowedHosts::default() })
 }
 
 impl Bound {
+    /// Also serves requests whose `Host` is one of `names` (`--web-allow-host`), besides
+    /// `localhost` and IP addresses.
+    pub fn allow_hosts(self, names: &[String]) -> Self {
+        Self { hosts: AllowedHosts::new(names), ..self }
+    }
+
     /// Serves `source` from a new "web" thread with its own current-thread runtime.
     pub fn serve(self, source: Arc<dyn Source>) -> anyhow::Result<WebServer> {
-        let addr = self.listener.local_addr().context("the web server's address")?;
-        self.listener.set_nonblocking(true).context("a non-blocking web listener")?;
+        let Bound { listener, hosts } = self;
+        let addr = listener.local_addr().context("the web server's address")?;
+        listener.set_nonblocking(true).context("a non-blocking web listener")?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
@@ -59,14 +70,14 @@ impl Bound {
             .context("cannot start the web server's runtime")?;
         let listener = {
             let _entered = runtime.enter();
-            tokio::net::TcpListener::from_std(self.listener).context("cannot register the web listener")?
+            tokio::net::TcpListener::from_std(listener).context("cannot register the web listener")?
         };
         let (stop, stopped) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("web".to_owned())
             .spawn(move || {
                 runtime.block_on(async move {
-                    let server = warp::serve(routes::routes(source)).incoming(listener).run();
+                    let server = warp::serve(routes::routes(source, hosts)).incoming(listener).run();
                     tokio::select! {
                         () = server => {}
                         _ = stopped => {}

@@ -1,7 +1,10 @@
 //! The URL map: the page's files, the JSON API, the event stream and the old page's
-//! endpoints, all GET; every other request gets a JSON error; every response carries
-//! the security headers (a strict Content-Security-Policy: no inline script or style).
+//! endpoints, each for GET and HEAD, and only for a `Host` that names this machine;
+//! every other request gets a JSON error; every response carries the security headers
+//! (a strict Content-Security-Policy: no inline script or style).
 
+use super::chain::ChainJson;
+use super::host::{AllowedHosts, ForeignHost};
 use super::source::Source;
 use super::{api, assets, events};
 use blockpeer_core::node::Snapshot;
@@ -17,8 +20,13 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
     frame-ancestors 'none'";
 
-/// Every route of the web server, reading from `source`.
-pub fn routes(source: Arc<dyn Source>) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+/// Every route of the web server, reading from `source`, for requests whose `Host`
+/// header `hosts` accepts. HEAD gets GET's headers without the body (hyper drops it,
+/// so an event stream's HEAD ends at once).
+pub fn routes(
+    source: Arc<dyn Source>,
+    hosts: AllowedHosts,
+) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
     let snapshot = {
         let source = source.clone();
         warp::any().map(move || source.snapshot())
@@ -33,15 +41,22 @@ pub fn routes(source: Arc<dyn Source>) -> impl Filter<Extract = (Response,), Err
         .and(snapshot.clone())
         .map(|height: String, s: Arc<Snapshot>| api::block(&s, &height));
     let peers = warp::path!("api" / "peers").and(snapshot.clone()).map(|s: Arc<Snapshot>| api::peers(&s));
-    let events = warp::path!("api" / "events").map(move || events::reply(source.clone()));
-    let chain = warp::path!("chain").and(snapshot.clone()).map(|s: Arc<Snapshot>| api::chain(&s));
+    let clients = Arc::new(events::Clients::default());
+    let events = warp::path!("api" / "events").map(move || events::reply(source.clone(), &clients));
+    let cache = Arc::new(ChainJson::default());
+    let chain = warp::path!("chain").and(snapshot.clone()).then(move |s: Arc<Snapshot>| {
+        let cache = cache.clone();
+        async move { cache.reply(s.blocks.clone()).await }
+    });
     let peer_list = warp::path!("peerList").and(snapshot).map(|s: Arc<Snapshot>| api::peer_list(&s));
     let files = warp::path::tail().and_then(|tail: warp::path::Tail| async move {
         assets::find(tail.as_str()).map(assets::Asset::reply).ok_or_else(warp::reject::not_found)
     });
     let api = status.or(blocks).unify().or(block).unify().or(peers).unify().or(events).unify();
     let old = chain.or(peer_list).unify();
-    warp::get()
+    hosts
+        .filter()
+        .and(warp::get().or(warp::head()).unify())
         .and(api.or(old).unify().or(files).unify())
         .recover(|rejection| async move { Ok::<_, Infallible>(rejected(&rejection)) })
         .unify()
@@ -51,8 +66,10 @@ pub fn routes(source: Arc<dyn Source>) -> impl Filter<Extract = (Response,), Err
 
 /// The JSON answer to a request no route took.
 fn rejected(rejection: &Rejection) -> Response {
-    if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
-        api::error(StatusCode::METHOD_NOT_ALLOWED, "only GET is served")
+    if let Some(ForeignHost(why)) = rejection.find() {
+        api::error(StatusCode::FORBIDDEN, why.as_str())
+    } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
+        api::error(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served")
     } else if rejection.is_not_found() {
         api::error(StatusCode::NOT_FOUND, "not found (the README lists the API)")
     } else {

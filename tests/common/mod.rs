@@ -83,7 +83,8 @@ impl Peer {
         }
     }
 
-    /// Sends SIGTERM and waits for a clean exit; returns the last lines printed.
+    /// Sends SIGTERM and waits (≤ 60 s) for a clean exit; returns every line printed
+    /// since the last one read, up to the end of its output.
     pub fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
         Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -94,8 +95,12 @@ impl Peer {
             assert!(Instant::now() < deadline, "peer {} did not stop on SIGTERM", self.port);
             std::thread::sleep(Duration::from_millis(20));
         };
-        std::thread::sleep(Duration::from_millis(50));
-        (status, self.lines.try_iter().collect())
+        // The reader hangs up at the end of the output, however late it gets there.
+        let mut lines = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            lines.push(line);
+        }
+        (status, lines)
     }
 }
 

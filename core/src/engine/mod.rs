@@ -93,9 +93,58 @@ pub(crate) struct Published {
     on_change: Mutex<Option<Box<dyn Fn() + Send>>>,
     /// Why the engine thread stopped, if it panicked.
     failure: Mutex<Option<String>>,
+    /// Why the chain could not be saved, while it cannot (the store thread's word).
+    store_error: Mutex<Option<String>>,
 }
 
 impl Published {
+    /// Shares `snapshot`, with no subscriber yet.
+    pub(crate) fn new(snapshot: Snapshot) -> Self {
+        Self {
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            version: AtomicU64::new(0),
+            subscribers: Mutex::default(),
+            on_change: Mutex::default(),
+            failure: Mutex::default(),
+            store_error: Mutex::default(),
+        }
+    }
+
+    /// The latest snapshot, with the store thread's `store_error` (the engine thread,
+    /// which makes snapshots, does not know it).
+    fn latest(&self) -> Arc<Snapshot> {
+        let snapshot = self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let store_error = self.store_error.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if snapshot.store_error == store_error {
+            return snapshot;
+        }
+        let mut patched = (*snapshot).clone();
+        patched.store_error = store_error;
+        let patched = Arc::new(patched);
+        // Kept, so that the next readers of this snapshot get it without a copy.
+        let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if Arc::ptr_eq(&slot, &snapshot) {
+            *slot = patched.clone();
+        }
+        patched
+    }
+
+    /// Sets why the chain could not be saved (`None`: it is saved again) and, if that
+    /// changed, tells the readers as a new snapshot would. Returns whether it changed.
+    fn set_store_error(&self, error: Option<String>) -> bool {
+        let mut current = self.store_error.lock().unwrap_or_else(|e| e.into_inner());
+        if *current == error {
+            return false;
+        }
+        *current = error;
+        drop(current);
+        self.version.fetch_add(1, Ordering::Release);
+        if let Some(notify) = self.on_change.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            notify();
+        }
+        true
+    }
+
     /// Sends `event` to every subscriber; a full queue loses it (counted), a closed one
     /// is forgotten.
     pub(crate) fn broadcast(&self, event: &Event, dropped: &mut u64) {
@@ -151,13 +200,7 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
     let local_addr = socket.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
     let now = Instant::now();
     let node = Node::new(config.node.clone(), chain, now);
-    let published = Arc::new(Published {
-        snapshot: RwLock::new(Arc::new(node.snapshot(now))),
-        version: AtomicU64::new(0),
-        subscribers: Mutex::new(Vec::new()),
-        on_change: Mutex::new(None),
-        failure: Mutex::new(None),
-    });
+    let published = Arc::new(Published::new(node.snapshot(now)));
     let (net_tx, net_rx) = bounded(8192);
     let (cmd_tx, cmd_rx) = bounded(256);
     let (save_tx, save_rx) = bounded(64);
@@ -172,7 +215,8 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
     };
     let (stop_rx, dropped_rx) = (stop.clone(), dropped.clone());
     threads.push(spawn("net-rx", Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)))?);
-    threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx)))?);
+    let store_published = published.clone();
+    threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx, &store_published)))?);
     let driver = driver::Driver::new(node, socket, config.threads, config.cuda, save_tx, published.clone(), dropped);
     let watched = published.clone();
     threads.push(spawn(
@@ -212,7 +256,7 @@ impl EngineHandle {
 
     /// The latest snapshot.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.published.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.published.latest()
     }
 
     /// Increases each time a new snapshot is published.

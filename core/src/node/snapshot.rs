@@ -216,6 +216,9 @@ pub struct Snapshot {
     pub counters: Counters,
     /// Seconds since the node started.
     pub uptime_secs: f64,
+    /// Why the chain could not be saved to disk, while it cannot (set by the engine;
+    /// the node itself never writes).
+    pub store_error: Option<String>,
 }
 
 impl Node {
@@ -288,6 +291,7 @@ impl Node {
             difficulty_mismatch: self.mismatch,
             counters,
             uptime_secs: secs(self.started),
+            store_error: None,
         }
     }
 }

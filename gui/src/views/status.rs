@@ -82,6 +82,10 @@ pub fn ui(ui: &mut Ui, session: &Session) -> Option<Recovery> {
             };
             ui.label(RichText::new(agreement.text()).color(color));
         }
+        if let Some(error) = &snapshot.store_error {
+            ui.separator();
+            ui.label(RichText::new("⚠ the chain is not saved").color(palette.bad).strong()).on_hover_text(error);
+        }
         ui.separator();
         let color = if snapshot.mining { palette.ok } else { palette.muted };
         ui.label(RichText::new(fmt::mining(snapshot)).color(color));
