@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
 
 use blockpeer_core::chain::Block;
-use blockpeer_core::protocol::{BlockReply, DecodeError, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
+use blockpeer_core::protocol::{
+    BlockReply, DecodeError, Flood, FloodReply, MAX_HEIGHT, MAX_NAME_CHARS, MAX_SEND, Message, StatsReply, decode,
+};
 use proptest::prelude::*;
 
 fn block() -> Block {
@@ -44,10 +46,45 @@ fn flood_and_reply_spellings_and_numeric_string_ports() {
 #[test]
 fn stats_reply_variants() {
     let reply = |h, s: Option<&str>| Ok(Message::StatsReply(StatsReply { height: h, hash: s.map(String::from) }));
-    assert_eq!(decode(br#"{"type":"STATS_REPLY","height":2,"hash":"abc"}"#), reply(2, Some("abc")));
+    let hash = block().hash;
+    let text = format!(r#"{{"type":"STATS_REPLY","height":2,"hash":"{hash}"}}"#);
+    assert_eq!(decode(text.as_bytes()), reply(2, Some(&hash)));
     assert_eq!(decode(br#"{"type":"STATS_REPLY","height":0,"hash":null}"#), reply(0, None));
     assert_eq!(decode(br#"{"type":"STATS_REPLY","height":0,"hash":"NONE"}"#), reply(0, None));
+    assert_eq!(decode(br#"{"type":"STATS_REPLY","height":0,"hash":"None"}"#), reply(0, None));
     assert_eq!(decode(br#"{"type":"STATS_REPLY","height":-1}"#), reply(0, None));
+    assert_eq!(decode(br#"{"type":"STATS_REPLY","height":null,"hash":null}"#), reply(0, None));
+}
+
+#[test]
+fn every_field_is_checked_at_the_edge() {
+    let bad = |text: &str| matches!(decode(text.as_bytes()), Err(DecodeError::BadField { .. }));
+    // Hashes: 64 lowercase hex characters, nothing else — not even the multi-byte text
+    // that once crashed a log line, nor upper case.
+    assert!(bad(r#"{"type":"STATS_REPLY","height":1000000,"hash":"a€€€€€€"}"#));
+    assert!(bad(&format!(r#"{{"type":"STATS_REPLY","height":3,"hash":"{}"}}"#, "A".repeat(64))));
+    assert!(bad(&format!(r#"{{"type":"STATS_REPLY","height":3,"hash":"{}"}}"#, "a".repeat(65))));
+    // Heights far below u64::MAX, so that `+ 1` never overflows.
+    assert!(bad(&format!(r#"{{"type":"STATS_REPLY","height":{},"hash":null}}"#, u64::MAX)));
+    assert!(bad(r#"{"type":"GET_BLOCK","height":18446744073709551615}"#));
+    let b = block();
+    let announce = |height: u64| {
+        format!(
+            r#"{{"type":"ANNOUNCE","height":{height},"minedBy":"x","nonce":"1","messages":["a"],"hash":"{}"}}"#,
+            b.hash
+        )
+    };
+    assert!(bad(&announce(u64::MAX)));
+    assert!(matches!(decode(announce(MAX_HEIGHT).as_bytes()), Ok(Message::Announce(_))));
+    // Hosts and ids of a sensible length; names cut.
+    assert!(bad(&format!(r#"{{"type":"FLOOD","host":"{}","port":1,"id":"x"}}"#, "h".repeat(254))));
+    assert!(bad(r#"{"type":"FLOOD","host":"","port":1,"id":"x"}"#));
+    assert!(bad(&format!(r#"{{"type":"FLOOD","host":"h","port":1,"id":"{}"}}"#, "i".repeat(129))));
+    let long_name = format!(r#"{{"type":"FLOOD-REPLY","host":"h","port":1,"name":"{}"}}"#, "ü".repeat(5000));
+    let Ok(Message::FloodReply(reply)) = decode(long_name.as_bytes()) else {
+        panic!("a long name is cut, not refused")
+    };
+    assert_eq!(reply.name, "ü".repeat(MAX_NAME_CHARS));
 }
 
 #[test]
@@ -117,7 +154,7 @@ fn a_full_ascii_block_fits_a_datagram() {
     // 10 messages of 20 characters, a 20-character name, a 39-digit nonce, the largest
     // height. (Multi-byte words can exceed 1024 bytes: the miner's job builder measures.)
     let big = Block {
-        height: u64::MAX,
+        height: MAX_HEIGHT,
         mined_by: "m".repeat(20),
         nonce: "9".repeat(39),
         messages: vec!["w".repeat(20); 10],

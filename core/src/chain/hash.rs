@@ -50,6 +50,11 @@ pub fn prefix_chars(text: &str, chars: usize) -> &str {
     text.char_indices().nth(chars).map_or(text, |(i, _)| &text[..i])
 }
 
+/// Whether `text` is a hash as the hash rule writes it: 64 lowercase hex characters.
+pub fn is_hash(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// How many `'0'` characters a hash's hex text ends with.
 pub fn hex_trailing_zeros(hash: &str) -> u32 {
     hash.bytes().rev().take_while(|b| *b == b'0').count() as u32

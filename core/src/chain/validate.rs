@@ -1,7 +1,7 @@
 //! Block and chain validation (PROTOCOL.md §5), each rejection with its reason.
 
 use super::block::Block;
-use super::hash::{block_hash, digest_hex, hex_trailing_zeros, trailing_zero_nibbles};
+use super::hash::{block_hash, digest_hex, hex_trailing_zeros, is_hash, trailing_zero_nibbles};
 use thiserror::Error;
 
 /// The rules a block must meet, besides linking to its parent.
@@ -128,7 +128,7 @@ pub fn check_standalone(block: &Block, limits: &Limits) -> Result<(), BlockError
     if bytes > limits.max_datagram {
         return Err(BlockError::TooLarge { bytes, max: limits.max_datagram });
     }
-    if block.hash.len() != 64 || !block.hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if !is_hash(&block.hash) {
         return Err(BlockError::MalformedHash(block.hash.clone()));
     }
     let zeros = hex_trailing_zeros(&block.hash);
