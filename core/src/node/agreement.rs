@@ -28,16 +28,19 @@ impl Node {
         }
     }
 
+    /// A STATS_REPLY counts only from a peer asked in the running round.
     pub(super) fn on_stats_reply(&mut self, now: Instant, from: SocketAddr, reply: StatsReply) {
-        let asked_at = self.round.as_ref().and_then(|r| r.asked.get(&from).copied());
-        let rtt = asked_at.map(|t| now.saturating_duration_since(t));
-        let report = Report { height: reply.height, hash: reply.hash.clone(), our_len: self.chain.len() };
+        let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) else {
+            self.counters.unsolicited_stats += 1;
+            return;
+        };
+        let rtt = round.asked.get(&from).map(|asked| now.saturating_duration_since(*asked));
+        round.replies.insert(from, (reply.height, reply.hash.clone()));
+        let complete = round.complete();
+        let report = Report { height: reply.height, hash: reply.hash, our_len: self.chain.len() };
         self.peers.set_reported(from, report, rtt);
-        if let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) {
-            round.replies.insert(from, (reply.height, reply.hash));
-            if round.complete() {
-                self.finish_round(now);
-            }
+        if complete {
+            self.finish_round(now);
         }
     }
 
@@ -127,7 +130,8 @@ impl Node {
     pub(super) fn start_sync(&mut self, now: Instant, height: u64, hash: String, sources: Vec<SocketAddr>) {
         tracing::info!(height, hash = prefix_chars(&hash, 12), sources = sources.len(), "syncing");
         self.emit(Event::SyncStarted { height, hash: hash.clone(), sources: sources.len() });
-        let sync = Sync::new(height, hash, sources, self.chain.len(), self.config.max_sync_blocks, now);
+        let limits = (self.config.window_per_peer, self.config.max_sync_blocks);
+        let sync = Sync::new((height, hash), sources, self.chain.len(), limits, now);
         self.sync = Some(sync);
         self.request_blocks(now);
     }
@@ -136,18 +140,19 @@ impl Node {
         let Some(sync) = self.sync.as_mut() else {
             return;
         };
-        for (peer, height) in sync.requests(now, self.config.window_per_peer) {
+        for (peer, height) in sync.requests(now) {
             self.send(peer, &Message::GetBlock { height });
         }
     }
 
     pub(super) fn on_block_reply(&mut self, now: Instant, from: SocketAddr, block: Block) {
-        let Some(sync) = self.sync.as_mut().filter(|s| s.is_source(&from)) else {
+        let Some(sync) = self.sync.as_mut() else {
             self.counters.unsolicited_blocks += 1;
             return;
         };
         match sync.on_block(from, block, &self.chain, now) {
             Progress::Continue => self.request_blocks(now),
+            Progress::Unsolicited => self.counters.unsolicited_blocks += 1,
             Progress::Done { fork, branch } => self.adopt(now, fork, branch),
             Progress::Failed(reason) => self.fail_sync(now, reason),
             Progress::Mismatch { network } => self.on_mismatch(now, network),

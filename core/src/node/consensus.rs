@@ -27,6 +27,8 @@ pub enum Trigger {
     Join,
     /// A peer sent CONSENSUS.
     Request,
+    /// A peer announced a block above our tip.
+    Announce,
     /// The user asked for it.
     Manual,
 }

@@ -4,11 +4,14 @@
 
 use super::peers::{Learned, Upsert};
 use super::standing::Report;
-use super::{Event, Node};
+use super::{Event, Node, Trigger};
 use crate::chain::{Block, check_standalone};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Least time between two consensus rounds that ANNOUNCEs above our tip start.
+const ANNOUNCE_ROUND_GAP: Duration = Duration::from_secs(5);
 
 impl Node {
     pub(super) fn on_datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
@@ -55,23 +58,25 @@ impl Node {
             Message::GetBlockReply(BlockReply::Missing) => self.counters.missing_received += 1,
             Message::Announce(block) => self.on_announce(now, from, block),
             Message::NewWord { word } => {
-                if let Err(reason) = self.words.push(word) {
+                if let Err(reason) = self.words.push(word, Some(from)) {
                     tracing::debug!(%reason, "refused a word");
                 }
                 self.refresh_job();
             }
-            Message::Consensus => self.start_round(now, super::Trigger::Request),
+            Message::Consensus => self.start_round(now, Trigger::Request),
             Message::Unknown { .. } => self.counters.unknown += 1,
         }
     }
 
-    /// FLOOD: reply to its originator, forward it once per id, remember the originator.
+    /// FLOOD: reply to its originator, forward it once per id (within the forwarding
+    /// budget), remember the originator.
     fn on_flood(&mut self, now: Instant, from: SocketAddr, flood: Flood, raw: &[u8]) {
         let origin = self.resolve(&flood.host, flood.port);
         if !self.seen.insert(&flood.host, flood.port, &flood.id) {
             self.counters.duplicate_floods += 1;
             if let Some(origin) = origin {
-                self.peers.touch(origin, now);
+                // Alive on the forwarder's word; proof of its address comes only from itself.
+                self.peers.refresh(origin, now);
             }
             return;
         }
@@ -84,8 +89,9 @@ impl Node {
             self.send(origin, &Message::FloodReply(reply));
         }
         // Forwarded only to peers that have talked to us from their own address, so a
-        // FLOOD naming made-up hosts cannot multiply our traffic towards them.
-        if raw.len() <= MAX_SEND {
+        // FLOOD naming made-up hosts cannot multiply our traffic towards them; and only
+        // within the budget, so that a storm of FLOODs cannot multiply it towards anyone.
+        if raw.len() <= MAX_SEND && self.forwards.allow(origin, now, self.peers.len()) {
             for peer in self.peers.verified_addrs() {
                 if peer != origin && peer != from {
                     self.counters.floods_forwarded += 1;
@@ -136,14 +142,18 @@ impl Node {
                 }
             }
         } else if height > self.chain.len() {
-            // Only a known peer's block that could be real (it carries the work) starts
-            // a sync: a spoofed or junk ANNOUNCE must not make us pester anyone.
+            // A known peer's block that could be real (it carries the work) means we are
+            // behind — or that it lies: ask everyone (a consensus round), never follow it
+            // alone, and not more often than every few seconds.
             let plausible = check_standalone(&block, self.chain.limits()).is_ok();
-            if plausible {
+            if plausible && self.peers.is_verified(&from) {
                 self.peers.raise_reported(from, tip(self.chain.len()));
-            }
-            if plausible && self.peers.contains(&from) && self.sync.is_none() && self.round.is_none() {
-                self.start_sync(now, height + 1, block.hash, vec![from]);
+                if now >= self.timers.announce_round {
+                    self.timers.announce_round = now + ANNOUNCE_ROUND_GAP;
+                    self.start_round(now, Trigger::Announce);
+                } else {
+                    self.counters.announces_ignored += 1;
+                }
             } else if plausible {
                 self.counters.announces_ignored += 1;
             } else {

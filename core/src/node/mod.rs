@@ -30,7 +30,7 @@ use crate::chain::{Block, Chain};
 use crate::miner::Job;
 use crate::protocol::{MAX_SEND, Message};
 use consensus::Round;
-use limits::{RateLimiter, SeenIds};
+use limits::{ForwardBudget, RateLimiter, SeenIds};
 use peers::PeerTable;
 use pending::PendingWords;
 use serde::Serialize;
@@ -185,6 +185,7 @@ pub struct Node {
     chain: Chain,
     peers: PeerTable,
     seen: SeenIds,
+    forwards: ForwardBudget,
     limiter: RateLimiter,
     reply_limiter: RateLimiter,
     stranger_bytes: RateLimiter,
@@ -220,6 +221,7 @@ impl Node {
             me,
             peers: PeerTable::new(config.max_peers),
             seen: SeenIds::new(config.max_seen_ids),
+            forwards: ForwardBudget::new(),
             limiter: RateLimiter::new(config.rate_per_source, 4096),
             reply_limiter: RateLimiter::new(FLOOD_REPLIES_PER_TARGET, 4096),
             stranger_bytes: RateLimiter::new(STRANGER_BYTES_PER_SEC, 4096),
@@ -296,7 +298,7 @@ impl Node {
             Command::ConsensusNow => self.start_round(now, Trigger::Manual),
             Command::AddWords(words) => {
                 for word in words {
-                    if let Err(reason) = self.words.push(word) {
+                    if let Err(reason) = self.words.push(word, None) {
                         tracing::debug!(%reason, "refused a word");
                     }
                 }

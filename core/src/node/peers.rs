@@ -111,13 +111,26 @@ impl PeerTable {
         Upsert::New
     }
 
-    /// Marks a known peer as heard from now, from its own address; unknown addresses
-    /// stay unknown.
+    /// Marks a known peer as heard from now, from its own address (the UDP source of a
+    /// datagram: the only proof of an address); unknown addresses stay unknown.
     pub fn touch(&mut self, addr: SocketAddr, now: Instant) {
         if let Some(peer) = self.peers.get_mut(&addr) {
             peer.last_seen = now;
             peer.verified = true;
         }
+    }
+
+    /// Marks a known peer as alive now on someone else's word (its FLOOD forwarded again):
+    /// it stays a peer, but is not verified by it.
+    pub fn refresh(&mut self, addr: SocketAddr, now: Instant) {
+        if let Some(peer) = self.peers.get_mut(&addr) {
+            peer.last_seen = now;
+        }
+    }
+
+    /// Whether `addr` is a peer that has talked to us from its own address.
+    pub fn is_verified(&self, addr: &SocketAddr) -> bool {
+        self.peers.get(addr).is_some_and(|p| p.verified)
     }
 
     /// Counts a datagram received from `addr`.

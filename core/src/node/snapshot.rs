@@ -53,8 +53,12 @@ pub struct Counters {
     pub missing_served: u64,
     /// "Missing" replies we received.
     pub missing_received: u64,
-    /// Block replies nobody asked for.
+    /// Block replies nobody asked for (or not from the peer asked).
     pub unsolicited_blocks: u64,
+    /// STATS replies from peers not asked in the running round.
+    pub unsolicited_stats: u64,
+    /// FLOODs not forwarded: their originator's or the overall forwarding budget was spent.
+    pub forwards_refused: u64,
     /// GET_BLOCKs sent again after a timeout.
     pub block_retries: u64,
     /// Syncs that gave up.
@@ -252,6 +256,7 @@ impl Node {
         counters.peers_refused = self.peers.refused();
         counters.words_refused = self.words.refused();
         counters.flood_ids_remembered = self.seen.len() as u64;
+        counters.forwards_refused = self.forwards.refused();
         Snapshot {
             address: self.me.to_string(),
             name: self.config.name.clone(),
@@ -303,6 +308,7 @@ impl Trigger {
             Trigger::Timer => "periodic",
             Trigger::Join => "join",
             Trigger::Request => "requested by a peer",
+            Trigger::Announce => "a peer announced a longer chain",
             Trigger::Manual => "manual",
         }
     }

@@ -16,6 +16,8 @@ pub(super) struct Timers {
     next_consensus: Instant,
     next_words: Instant,
     join_round: Option<Instant>,
+    /// When an ANNOUNCE above our tip may next start a round.
+    pub(super) announce_round: Instant,
 }
 
 impl Timers {
@@ -25,6 +27,7 @@ impl Timers {
             next_consensus: now + config.consensus_interval,
             next_words: now + config.startup_delay,
             join_round: config.well_known.map(|_| now + config.startup_delay),
+            announce_round: now,
         }
     }
 }
@@ -55,7 +58,7 @@ impl Node {
             self.timers.next_words = now + self.config.word_interval;
             for _ in 0..WORDS_PER_INTERVAL {
                 let word = WORDS[self.rng.usize(..WORDS.len())];
-                if let Err(reason) = self.words.push(word.to_owned()) {
+                if let Err(reason) = self.words.push(word.to_owned(), None) {
                     tracing::debug!(%reason, "refused a word");
                 }
             }
