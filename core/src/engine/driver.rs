@@ -2,6 +2,7 @@
 //! node's next deadline, feeds them to the node, and carries out its outputs —
 //! datagrams sent, jobs to the miners, saves to the store, events to subscribers.
 
+use super::dns::Dns;
 use super::miners::Miners;
 use super::net::Datagram;
 use super::persist::SaveRequest;
@@ -23,6 +24,7 @@ const BATCH: usize = 256;
 
 pub(super) struct Driver {
     node: Node,
+    dns: Dns,
     socket: UdpSocket,
     miners: Miners,
     found: Receiver<Block>,
@@ -46,11 +48,13 @@ impl Driver {
         saves: Sender<SaveRequest>,
         published: Arc<Published>,
         dropped: Arc<AtomicU64>,
+        dns: Dns,
     ) -> Self {
         let (found_tx, found) = bounded(16);
         let now = Instant::now();
         Self {
             node,
+            dns,
             socket,
             miners: Miners::new(threads, found_tx, cuda),
             found,
@@ -99,6 +103,9 @@ impl Driver {
                 recv(self.found) -> msg => if let Ok(block) = msg {
                     self.node.handle_input(Instant::now(), Input::Mined(block));
                 },
+                recv(self.dns.answers) -> msg => if let Ok((host, ip)) = msg {
+                    self.node.handle_input(Instant::now(), Input::Resolved { host, ip });
+                },
                 default(timeout) => {}
             }
             let now = Instant::now();
@@ -139,6 +146,9 @@ impl Driver {
                 Output::MinerJob(job) => {
                     self.mining_job = job.is_some();
                     self.miners.set_job(job);
+                }
+                Output::Resolve { host } => {
+                    self.dns.ask(host);
                 }
                 Output::ChainChanged { from } => {
                     self.changed_from = Some(self.changed_from.map_or(from, |f| f.min(from)));

@@ -8,13 +8,12 @@
 //! engine thread panics — a bug — the engine says so: [`EngineHandle::failure`] tells
 //! why, and every subscriber receives [`Event::Stopped`] before its stream ends.
 
+mod dns;
 mod driver;
 mod hashrate;
 mod miners;
 mod net;
 mod persist;
-
-pub use net::dns_resolver;
 
 use crate::chain::{ChainStore, Limits, LoadReport};
 use crate::node::{Command, Config, Event, Node, Snapshot};
@@ -217,7 +216,9 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
     threads.push(spawn("net-rx", Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)))?);
     let store_published = published.clone();
     threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx, &store_published)))?);
-    let driver = driver::Driver::new(node, socket, config.threads, config.cuda, save_tx, published.clone(), dropped);
+    let dns = dns::Dns::start().map_err(StartError::Thread)?;
+    let driver =
+        driver::Driver::new(node, socket, config.threads, config.cuda, save_tx, published.clone(), dropped, dns);
     let watched = published.clone();
     threads.push(spawn(
         "engine",

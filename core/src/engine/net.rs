@@ -1,13 +1,9 @@
-//! The UDP side of the engine: the `net-rx` thread that turns datagrams into inputs,
-//! and the DNS resolver (with a small cache) for host names in FLOODs.
+//! The UDP side of the engine: the `net-rx` thread that turns datagrams into inputs.
 
-use crate::node::Resolver;
 use crate::protocol::MAX_RECV;
 use crossbeam_channel::{Sender, TrySendError};
-use std::collections::HashMap;
-use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
+use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A received datagram.
@@ -42,28 +38,4 @@ pub(super) fn receive_loop(socket: &UdpSocket, to_engine: &Sender<Datagram>, sto
             }
         }
     }
-}
-
-/// Most host names remembered.
-const CACHE_SIZE: usize = 256;
-
-/// A resolver for FLOOD host names: IPv4 first, answers (and failures) cached.
-pub fn dns_resolver() -> Resolver {
-    let cache: Mutex<HashMap<(String, u16), Option<SocketAddr>>> = Mutex::new(HashMap::new());
-    Arc::new(move |host: &str, port: u16| {
-        let key = (host.to_owned(), port);
-        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return *hit;
-        }
-        let found = (host, port).to_socket_addrs().ok().and_then(|addrs| {
-            let addrs: Vec<SocketAddr> = addrs.collect();
-            addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied()
-        });
-        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() >= CACHE_SIZE {
-            cache.clear();
-        }
-        cache.insert(key, found);
-        found
-    })
 }

@@ -2,15 +2,10 @@
 //! run a minute of protocol in milliseconds.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
-/// Resolves a host name from a FLOOD to an address (the engine supplies DNS; the
-/// node itself does no I/O and knows only IP literals and `localhost`).
-pub type Resolver = Arc<dyn Fn(&str, u16) -> Option<SocketAddr> + Send + Sync>;
-
 /// The peer's settings.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// Name sent in FLOOD / FLOOD-REPLY and used as `minedBy` (≤ 20 characters).
     pub name: String,
@@ -56,8 +51,6 @@ pub struct Config {
     pub max_sync_blocks: u64,
     /// Seed of the node's random numbers (FLOOD ids, words).
     pub seed: u64,
-    /// DNS for host names in FLOODs.
-    pub resolver: Option<Resolver>,
 }
 
 impl Config {
@@ -86,20 +79,6 @@ impl Config {
             rate_per_source: 1000,
             max_sync_blocks: 2_000_000,
             seed: 0,
-            resolver: None,
         }
-    }
-}
-
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("name", &self.name)
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("well_known", &self.well_known)
-            .field("difficulty", &self.difficulty)
-            .field("mining", &self.mining)
-            .finish_non_exhaustive()
     }
 }

@@ -2,12 +2,13 @@
 //! source; FLOODs are replied to, forwarded once per id and remembered; ANNOUNCEd
 //! blocks are appended or trigger a sync.
 
+use super::hosts::HostAddr;
 use super::peers::{Learned, Upsert};
 use super::standing::Report;
-use super::{Event, Node, Trigger};
+use super::{Event, Node, Output, Trigger, sendable};
 use crate::chain::{Block, check_standalone};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 /// Least time between two consensus rounds that ANNOUNCEs above our tip start.
@@ -34,8 +35,7 @@ impl Node {
         self.peers.touch(from, now);
         self.peers.record_in(from, message.kind(), bytes.len());
         match message {
-            Message::Flood(flood) => self.on_flood(now, from, flood, bytes),
-            Message::FloodReply(reply) => self.on_flood_reply(now, from, reply),
+            Message::Flood(_) | Message::FloodReply(_) => self.with_host(now, from, message, bytes),
             Message::Stats => {
                 let reply = StatsReply { height: self.chain.len(), hash: self.chain.tip().map(|b| b.hash.clone()) };
                 self.reply(now, from, &Message::StatsReply(reply));
@@ -68,10 +68,52 @@ impl Node {
         }
     }
 
+    /// Handles a FLOOD or FLOOD-REPLY once the host it names is known: at once for an
+    /// address, after a lookup (off this thread) for a name.
+    fn with_host(&mut self, now: Instant, from: SocketAddr, message: Message, raw: &[u8]) {
+        let host = match &message {
+            Message::Flood(flood) => &flood.host,
+            Message::FloodReply(reply) => &reply.host,
+            _ => return,
+        };
+        match self.hosts.lookup(host, now) {
+            HostAddr::Known(ip) => self.on_named(now, from, message, Some(ip), raw),
+            HostAddr::Unusable => self.on_named(now, from, message, None, raw),
+            HostAddr::Unknown => {
+                let host = host.clone();
+                if self.hosts.wait(&host, from, message, raw, now) {
+                    self.outputs.push_back(Output::Resolve { host });
+                }
+            }
+        }
+    }
+
+    /// A FLOOD or FLOOD-REPLY whose host is `ip` (`None`: it has no usable address).
+    pub(super) fn on_named(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        message: Message,
+        ip: Option<IpAddr>,
+        raw: &[u8],
+    ) {
+        let at = |port| ip.map(|ip| SocketAddr::new(ip, port)).filter(|addr| sendable(*addr));
+        match message {
+            Message::Flood(flood) => {
+                let origin = at(flood.port);
+                self.on_flood(now, from, flood, origin, raw);
+            }
+            Message::FloodReply(reply) => {
+                let addr = at(reply.port);
+                self.on_flood_reply(now, from, reply, addr);
+            }
+            _ => {}
+        }
+    }
+
     /// FLOOD: reply to its originator, forward it once per id (within the forwarding
     /// budget), remember the originator.
-    fn on_flood(&mut self, now: Instant, from: SocketAddr, flood: Flood, raw: &[u8]) {
-        let origin = self.resolve(&flood.host, flood.port);
+    fn on_flood(&mut self, now: Instant, from: SocketAddr, flood: Flood, origin: Option<SocketAddr>, raw: &[u8]) {
         if !self.seen.insert(&flood.host, flood.port, &flood.id) {
             self.counters.duplicate_floods += 1;
             if let Some(origin) = origin {
@@ -108,8 +150,8 @@ impl Node {
 
     /// FLOOD-REPLY: the replier is a peer. A reply that names a loopback host but came
     /// from another machine is read as coming from that machine's address.
-    fn on_flood_reply(&mut self, now: Instant, from: SocketAddr, reply: FloodReply) {
-        let addr = self.resolve(&reply.host, reply.port).map(|a| {
+    fn on_flood_reply(&mut self, now: Instant, from: SocketAddr, reply: FloodReply, addr: Option<SocketAddr>) {
+        let addr = addr.map(|a| {
             if a.ip().is_loopback() && !from.ip().is_loopback() { SocketAddr::new(from.ip(), a.port()) } else { a }
         });
         if let Some(addr) = addr.filter(|a| *a != self.me) {

@@ -9,6 +9,7 @@
 mod agreement;
 mod config;
 mod consensus;
+mod hosts;
 mod inbound;
 mod limits;
 mod peers;
@@ -19,7 +20,7 @@ mod sync;
 mod timers;
 mod words;
 
-pub use config::{Config, Resolver};
+pub use config::Config;
 pub use consensus::{Decision, Group, RoundSummary, Trigger};
 pub use peers::{Learned, Traffic};
 pub use pending::WordRefused;
@@ -30,6 +31,7 @@ use crate::chain::{Block, Chain};
 use crate::miner::Job;
 use crate::protocol::{MAX_SEND, Message};
 use consensus::Round;
+use hosts::Hosts;
 use limits::{ForwardBudget, RateLimiter, SeenIds};
 use peers::PeerTable;
 use pending::PendingWords;
@@ -63,6 +65,13 @@ pub enum Input {
     Command(Command),
     /// A miner found a block for the current job.
     Mined(Block),
+    /// The answer to an [`Output::Resolve`]: what `host` resolved to (`None`: nothing).
+    Resolved {
+        /// The name asked for.
+        host: String,
+        /// Its address.
+        ip: Option<IpAddr>,
+    },
 }
 
 /// What the user can ask of the node.
@@ -92,6 +101,11 @@ pub enum Output {
     },
     /// Mine this job from now on (`None`: stop).
     MinerJob(Option<Job>),
+    /// Look up this host name (off the node's thread) and answer with [`Input::Resolved`].
+    Resolve {
+        /// The name.
+        host: String,
+    },
     /// Blocks at `from` and above changed (appended or replaced): persist them.
     ChainChanged {
         /// The lowest changed height.
@@ -185,6 +199,7 @@ pub struct Node {
     chain: Chain,
     peers: PeerTable,
     seen: SeenIds,
+    hosts: Hosts,
     forwards: ForwardBudget,
     limiter: RateLimiter,
     reply_limiter: RateLimiter,
@@ -215,12 +230,14 @@ pub struct Node {
 impl Node {
     /// A node with `chain` (loaded from disk) starting at `now`.
     pub fn new(config: Config, chain: Chain, now: Instant) -> Self {
-        let me = parse_host(&config.host, config.port).unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)));
+        let ip = config.host.parse::<IpAddr>().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let me = SocketAddr::new(ip, config.port);
         let limits = *chain.limits();
         let mut node = Self {
             me,
             peers: PeerTable::new(config.max_peers),
             seen: SeenIds::new(config.max_seen_ids),
+            hosts: Hosts::default(),
             forwards: ForwardBudget::new(),
             limiter: RateLimiter::new(config.rate_per_source, 4096),
             reply_limiter: RateLimiter::new(FLOOD_REPLIES_PER_TARGET, 4096),
@@ -278,6 +295,11 @@ impl Node {
             Input::Datagram { from, bytes } => self.on_datagram(now, from, &bytes),
             Input::Command(command) => self.on_command(now, command),
             Input::Mined(block) => self.on_mined(now, block),
+            Input::Resolved { host, ip } => {
+                for waiting in self.hosts.resolved(&host, ip, now) {
+                    self.on_named(now, waiting.from, waiting.message, ip, &waiting.raw);
+                }
+            }
         }
     }
 
@@ -344,21 +366,6 @@ impl Node {
     fn emit(&mut self, event: Event) {
         self.outputs.push_back(Output::Event(event));
     }
-
-    /// Resolves a host from a FLOOD: IP literals and `localhost` here, names through
-    /// the configured resolver. Addresses we must never send to are refused.
-    fn resolve(&self, host: &str, port: u16) -> Option<SocketAddr> {
-        let addr = parse_host(host, port).or_else(|| self.config.resolver.as_ref().and_then(|r| r(host, port)))?;
-        sendable(addr).then_some(addr)
-    }
-}
-
-/// An IP literal or `localhost` with a port.
-fn parse_host(host: &str, port: u16) -> Option<SocketAddr> {
-    if host.eq_ignore_ascii_case("localhost") {
-        return Some(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
-    }
-    host.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, port))
 }
 
 /// Whether we may send to `addr`: a real unicast address and port.

@@ -67,6 +67,8 @@ pub struct Counters {
     pub words_refused: u64,
     /// Peers refused because the table was full.
     pub peers_refused: u64,
+    /// FLOODs and FLOOD-REPLYs dropped while their host name was being looked up.
+    pub names_dropped: u64,
 }
 
 /// One peer as shown.
@@ -257,6 +259,7 @@ impl Node {
         counters.words_refused = self.words.refused();
         counters.flood_ids_remembered = self.seen.len() as u64;
         counters.forwards_refused = self.forwards.refused();
+        counters.names_dropped = self.hosts.dropped();
         Snapshot {
             address: self.me.to_string(),
             name: self.config.name.clone(),

@@ -64,6 +64,7 @@ impl Node {
             }
             self.refresh_job();
         }
+        self.hosts.expire(now);
         self.progress_round(now);
         self.progress_sync(now);
     }
@@ -76,6 +77,7 @@ impl Node {
             t.join_round,
             self.peers.next_expiry(self.config.peer_timeout),
             self.round_deadline(),
+            self.hosts.next_expiry(),
             self.sync.as_ref().map(|s| s.next_deadline(self.config.block_timeout, self.config.sync_stall)),
         ];
         for deadline in deadlines.into_iter().flatten() {

@@ -79,12 +79,19 @@ pub fn exercise_node(data: &[u8]) {
                 }
             }
         }
+        let mut lookups = Vec::new();
         while let Some(output) = node.poll_output() {
             match output {
                 Output::Send { bytes, .. } => assert!(bytes.len() <= MAX_SEND, "sent {} bytes", bytes.len()),
                 Output::MinerJob(next) => job = next,
+                Output::Resolve { host } => lookups.push(host),
                 Output::ChainChanged { .. } | Output::Event(_) => {}
             }
+        }
+        // A name resolves, or does not, as the script says.
+        for host in lookups {
+            let ip = (script.byte() % 2 == 0).then(|| std::net::IpAddr::from([127, 0, 0, 1 + script.byte() % 6]));
+            node.handle_input(now, Input::Resolved { host, ip });
         }
     }
     let blocks: Vec<Block> = node.chain().blocks().iter().map(|b| b.as_ref().clone()).collect();
@@ -99,7 +106,10 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
     let known_block = || template.get(height % 4).or(node.chain().get(height)).cloned();
     match pick % 9 {
         0 => Message::Flood(Flood {
-            host: format!("127.0.0.{}", 1 + script.byte() % 6),
+            host: match script.byte() % 3 {
+                0 => format!("peer{}.example", script.byte() % 4),
+                _ => format!("127.0.0.{}", 1 + script.byte() % 6),
+            },
             port: 9000 + u16::from(script.byte() % 6),
             id: script.text(),
             name: script.text(),

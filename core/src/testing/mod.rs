@@ -40,7 +40,7 @@ pub fn chain_of(len: usize, difficulty: u32, miner: &str) -> Chain {
 use crate::node::{Command, Config, Event, Input, Node, Output};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 /// Rewrites (or drops, by returning `false`) a datagram a misbehaving node sends.
@@ -78,6 +78,8 @@ pub struct SimNet {
     pub block_time: Duration,
     /// Everything the nodes reported, in order.
     pub events: Vec<(Duration, SocketAddr, Event)>,
+    /// The network's host names (lower case): a node's lookup is answered at once.
+    pub names: BTreeMap<String, IpAddr>,
     start: Instant,
 }
 
@@ -96,6 +98,7 @@ impl SimNet {
             latency: (Duration::from_millis(1), Duration::from_millis(5)),
             block_time: Duration::from_secs(10),
             events: Vec::new(),
+            names: BTreeMap::new(),
             start: now,
         }
     }
@@ -230,6 +233,7 @@ impl SimNet {
         let Some(sim) = self.nodes.get_mut(&addr) else {
             return;
         };
+        let mut lookups = Vec::new();
         while let Some(output) = sim.node.poll_output() {
             match output {
                 Output::Send { to, mut bytes } => {
@@ -251,9 +255,17 @@ impl SimNet {
                     let at = now + self.block_time.mul_f64(0.5 + self.rng.f64());
                     sim.job = job.map(|j| (at, j));
                 }
+                Output::Resolve { host } => lookups.push(host),
                 Output::ChainChanged { .. } => {}
                 Output::Event(event) => self.events.push((elapsed, addr, event)),
             }
+        }
+        if !lookups.is_empty() {
+            for host in lookups {
+                let ip = self.names.get(&host.to_ascii_lowercase()).copied();
+                sim.node.handle_input(now, Input::Resolved { host, ip });
+            }
+            self.drain(addr);
         }
     }
 }
