@@ -40,19 +40,20 @@ pub(super) struct Driver {
 }
 
 impl Driver {
+    /// The engine thread's state for `node`, mining with `threads` (and CUDA if `cuda`);
+    /// starts the DNS threads.
     pub(super) fn new(
         node: Node,
         socket: UdpSocket,
-        threads: usize,
-        cuda: bool,
+        (threads, cuda): (usize, bool),
         saves: Sender<SaveRequest>,
         published: Arc<Published>,
         dropped: Arc<AtomicU64>,
-        dns: Dns,
-    ) -> Self {
+    ) -> std::io::Result<Self> {
         let (found_tx, found) = bounded(16);
         let now = Instant::now();
-        Self {
+        let dns = Dns::start()?;
+        Ok(Self {
             node,
             dns,
             socket,
@@ -67,7 +68,7 @@ impl Driver {
             dirty: true,
             last_publish: now,
             next_sample: now,
-        }
+        })
     }
 
     pub(super) fn run(mut self, datagrams: &Receiver<Datagram>, commands: &Receiver<EngineCommand>) {

@@ -216,9 +216,9 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
     threads.push(spawn("net-rx", Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)))?);
     let store_published = published.clone();
     threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx, &store_published)))?);
-    let dns = dns::Dns::start().map_err(StartError::Thread)?;
+    let mining = (config.threads, config.cuda);
     let driver =
-        driver::Driver::new(node, socket, config.threads, config.cuda, save_tx, published.clone(), dropped, dns);
+        driver::Driver::new(node, socket, mining, save_tx, published.clone(), dropped).map_err(StartError::Thread)?;
     let watched = published.clone();
     threads.push(spawn(
         "engine",
