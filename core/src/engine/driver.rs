@@ -4,7 +4,7 @@
 
 use super::dns::Dns;
 use super::miners::Miners;
-use super::net::Datagram;
+use super::net::{Datagram, Queued};
 use super::persist::SaveRequest;
 use super::{EngineCommand, Published};
 use crate::chain::{Block, prefix_chars};
@@ -71,7 +71,13 @@ impl Driver {
         })
     }
 
-    pub(super) fn run(mut self, datagrams: &Receiver<Datagram>, commands: &Receiver<EngineCommand>) {
+    /// Runs until shut down: datagrams (and the meter of their queue's bytes), commands,
+    /// found blocks and DNS answers in; the node's outputs out.
+    pub(super) fn run(
+        mut self,
+        (datagrams, queued): (&Receiver<Datagram>, &Queued),
+        commands: &Receiver<EngineCommand>,
+    ) {
         self.flush_outputs();
         loop {
             let deadline = self.next_deadline();
@@ -79,11 +85,13 @@ impl Driver {
             let mut handled = 0;
             select! {
                 recv(datagrams) -> msg => if let Ok((from, bytes)) = msg {
+                    queued.taken(bytes.len());
                     self.node.handle_input(Instant::now(), Input::Datagram { from, bytes });
                     handled += 1;
                     // Drain a burst before flushing, so replies go out in one sweep.
                     while handled < BATCH {
                         let Ok((from, bytes)) = datagrams.try_recv() else { break };
+                        queued.taken(bytes.len());
                         self.node.handle_input(Instant::now(), Input::Datagram { from, bytes });
                         handled += 1;
                     }

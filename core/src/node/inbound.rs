@@ -18,6 +18,11 @@ impl Node {
     pub(super) fn on_datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
         self.counters.datagrams_in += 1;
         self.counters.bytes_in += bytes.len() as u64;
+        // Peers we are waiting on answer in bursts (a sync); every other source is
+        // limited before its datagram is even parsed, so one storm cannot starve others.
+        if !self.waiting_on(&from) && !self.limiter.allow(from, now) {
+            return;
+        }
         let message = match decode(bytes) {
             Ok(message) => message,
             Err(error) => {
@@ -26,12 +31,6 @@ impl Node {
                 return;
             }
         };
-        // Replies to our own requests arrive in bursts during a sync; everything else
-        // is limited per source so that one storm cannot starve other peers.
-        let solicited = matches!(message, Message::GetBlockReply(_) | Message::StatsReply(_));
-        if !solicited && !self.limiter.allow(from, now) {
-            return;
-        }
         self.peers.touch(from, now);
         self.peers.record_in(from, message.kind(), bytes.len());
         match message {
@@ -66,6 +65,13 @@ impl Node {
             Message::Consensus => self.start_round(now, Trigger::Request),
             Message::Unknown { .. } => self.counters.unknown += 1,
         }
+    }
+
+    /// Whether we asked `from` for something it has not all answered yet: a STATS of
+    /// the running round, blocks of the running sync.
+    fn waiting_on(&self, from: &SocketAddr) -> bool {
+        self.round.as_ref().is_some_and(|r| r.asked.contains_key(from))
+            || self.sync.as_ref().is_some_and(|s| s.sources().contains(from))
     }
 
     /// Handles a FLOOD or FLOOD-REPLY once the host it names is known: at once for an
