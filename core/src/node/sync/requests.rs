@@ -1,9 +1,10 @@
 //! The GET_BLOCKs of a sync in flight: which peer was asked for which height (a reply
 //! counts only from a peer asked for that height), how many each peer holds, and how
 //! many it may hold — a window that grows while it answers and halves when it does not,
-//! so that silent peers end up holding one request each.
+//! so that silent peers end up holding one request each. Peers that have answered are
+//! asked first, so a request that timed out goes to one that will answer it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -29,13 +30,20 @@ pub(super) struct InFlight {
     requests: BTreeMap<u64, Request>,
     load: BTreeMap<SocketAddr, usize>,
     window: BTreeMap<SocketAddr, usize>,
+    answered: BTreeSet<SocketAddr>,
     max_window: usize,
 }
 
 impl InFlight {
     /// Nothing in flight; no source may hold more than `max_window`.
     pub(super) fn new(max_window: usize) -> Self {
-        Self { requests: BTreeMap::new(), load: BTreeMap::new(), window: BTreeMap::new(), max_window }
+        Self {
+            requests: BTreeMap::new(),
+            load: BTreeMap::new(),
+            window: BTreeMap::new(),
+            answered: BTreeSet::new(),
+            max_window,
+        }
     }
 
     /// Whether `height` is asked for.
@@ -57,6 +65,7 @@ impl InFlight {
             return false;
         }
         self.remove(height);
+        self.answered.insert(from);
         let window = self.window.entry(from).or_insert(FIRST_WINDOW.min(self.max_window));
         *window = (*window + 1).min(self.max_window);
         true
@@ -71,8 +80,9 @@ impl InFlight {
         }
     }
 
-    /// Of `sources`, the one with the most room left in its window (`cap` bounds every
-    /// window), other than `avoid` unless it is the only one.
+    /// Of `sources`, one with room left in its window (`cap` bounds every window) —
+    /// one that has answered before if any, then the least loaded — other than `avoid`
+    /// unless it is the only one.
     pub(super) fn least_loaded(
         &self,
         sources: &[SocketAddr],
@@ -84,10 +94,10 @@ impl InFlight {
             .filter_map(|s| {
                 let load = self.load.get(s).copied().unwrap_or(0);
                 let window = self.window.get(s).copied().unwrap_or(FIRST_WINDOW).min(self.max_window).min(cap);
-                (load < window).then_some((load, *s))
+                (load < window).then_some((!self.answered.contains(s), load, *s))
             })
             .min()
-            .map(|(_, s)| s)
+            .map(|(_, _, s)| s)
     }
 
     /// The requests older than `timeout`: each is handed to another of `sources` (the
@@ -117,7 +127,10 @@ impl InFlight {
             }
             let window = self.window.entry(request.source).or_insert(FIRST_WINDOW.min(self.max_window));
             *window = (*window / 2).max(1);
-            let source = self.least_loaded(sources, usize::MAX, Some(request.source)).unwrap_or(request.source);
+            let source = self
+                .least_loaded(sources, usize::MAX, Some(request.source))
+                .or_else(|| self.least_answered(sources, request.source))
+                .unwrap_or(request.source);
             *self.load.entry(source).or_default() += 1;
             if !request.asked.contains(&source) {
                 request.asked.push(source);
@@ -129,6 +142,12 @@ impl InFlight {
             resend.push((source, height));
         }
         Ok(resend)
+    }
+
+    /// Of `sources` other than `avoid`, one that has answered before, however loaded.
+    fn least_answered(&self, sources: &[SocketAddr], avoid: SocketAddr) -> Option<SocketAddr> {
+        let answered = sources.iter().filter(|s| **s != avoid && self.answered.contains(s));
+        answered.min_by_key(|s| (self.load.get(s).copied().unwrap_or(0), **s)).copied()
     }
 
     /// When the oldest request is due.
