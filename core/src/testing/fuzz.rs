@@ -1,8 +1,11 @@
-//! Drives a Node with an arbitrary byte string read as a script of datagrams (raw and
-//! well-formed), commands, mined blocks and clock steps, checking after every step
-//! what must always hold: no panic, every datagram ≤ 1024 bytes, the chain valid.
-//! Shared by the `cargo fuzz` target and the proptest run in CI.
+//! Drives a Node with an arbitrary byte string read as a script of datagrams (raw,
+//! well-formed, and well-formed with hostile field values), commands, mined blocks and
+//! clock steps, checking after every step what must always hold: no panic, every
+//! datagram ≤ 1024 bytes, the chain valid. Shared by the `cargo fuzz` target and the
+//! proptest run in CI.
 
+use super::hostile::hostile_datagram;
+use super::script::Script;
 use super::{chain_of, mine_naive};
 use crate::chain::{Block, validate_chain};
 use crate::miner::Job;
@@ -13,33 +16,6 @@ use std::time::{Duration, Instant};
 
 /// Difficulty of the fuzzed network: blocks are cheap to mine, rules are the same.
 const D: u32 = 1;
-
-/// Reads bytes one at a time, zero when exhausted.
-struct Script<'a>(&'a [u8]);
-
-impl Script<'_> {
-    fn byte(&mut self) -> u8 {
-        let (first, rest) = self.0.split_first().map_or((0, &[][..]), |(f, r)| (*f, r));
-        self.0 = rest;
-        first
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        let n = n.min(self.0.len());
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        head.to_vec()
-    }
-
-    fn text(&mut self) -> String {
-        let n = usize::from(self.byte() % 32);
-        String::from_utf8_lossy(&self.bytes(n)).into_owned()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 fn source(n: u8) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1 + n % 6], 9000 + u16::from(n % 6)))
@@ -57,7 +33,7 @@ pub fn exercise_node(data: &[u8]) {
     let mut script = Script(data);
     while !script.is_empty() {
         let from = source(script.byte());
-        match script.byte() % 6 {
+        match script.byte() % 7 {
             0 => {
                 let n = usize::from(script.byte()) * 4;
                 node.handle_input(now, Input::Datagram { from, bytes: script.bytes(n) });
@@ -72,12 +48,13 @@ pub fn exercise_node(data: &[u8]) {
                     node.handle_input(now, Input::Mined(mine_naive(job)));
                 }
             }
-            _ => {
+            5 => {
                 now += Duration::from_millis(u64::from(script.byte()) * 97);
                 if node.poll_timeout().is_some_and(|t| t <= now) {
                     node.handle_timeout(now);
                 }
             }
+            _ => node.handle_input(now, Input::Datagram { from, bytes: hostile_datagram(&mut script) }),
         }
         let mut lookups = Vec::new();
         while let Some(output) = node.poll_output() {

@@ -3,8 +3,12 @@
 
 pub mod cuda;
 mod fuzz;
+mod hostile;
+mod script;
 
 pub use fuzz::exercise_node;
+pub use hostile::{exercise_decode, hostile_datagram, log_everything};
+pub use script::Script;
 
 use crate::chain::{Block, Chain, Limits};
 use crate::miner::Job;
