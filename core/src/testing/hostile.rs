@@ -54,7 +54,7 @@ fn hostile_value(script: &mut Script<'_>, depth: u8) -> Value {
         5 => json!(NASTY[usize::from(script.byte()) % NASTY.len()]),
         6 => json!(NASTY[usize::from(script.byte()) % NASTY.len()].repeat(usize::from(script.byte()) * 4)),
         7 => json!(script.text()),
-        8 => json!(script.byte() % 2 == 0),
+        8 => json!(script.byte().is_multiple_of(2)),
         9 if depth < 3 => Value::Array((0..script.byte() % 12).map(|_| hostile_value(script, depth + 1)).collect()),
         10 if depth < 3 => {
             let mut object = Map::new();
@@ -72,7 +72,7 @@ pub fn hostile_datagram(script: &mut Script<'_>) -> Vec<u8> {
     let mut object = Map::new();
     object.insert("type".into(), json!(kind));
     for field in fields.iter() {
-        let value = if script.byte() % 3 == 0 { plausible(field, script) } else { hostile_value(script, 0) };
+        let value = if script.byte().is_multiple_of(3) { plausible(field, script) } else { hostile_value(script, 0) };
         object.insert((*field).into(), value);
     }
     serde_json::to_vec(&Value::Object(object)).unwrap_or_default()
