@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use blockpeer_core::chain::Generation;
 use blockpeer_core::chain::{Block, Chain, Limits};
 use blockpeer_core::protocol::{BlockReply, Flood, Message, StatsReply, decode};
 use blockpeer_core::testing::{SimNet, chain_of};
@@ -37,6 +38,7 @@ fn forged(height: u64, tag: u64) -> Block {
         nonce: tag.to_string(),
         messages: vec!["junk".into()],
         hash: format!("{:063x}0", u128::from(tag) << 64 | u128::from(height)),
+        timestamp: None,
     }
 }
 
@@ -92,7 +94,13 @@ fn announces_far_above_the_tip_every_few_seconds_cannot_hold_a_peer_back() {
     let mut sim = SimNet::new(33);
     let newcomer = network_and_newcomer(&mut sim, 4, &chain, 9);
     let liar = SimNet::addr(8);
-    let flood = Flood { host: "127.0.0.1".into(), port: liar.port(), id: "liar".into(), name: "liar".into() };
+    let flood = Flood {
+        generation: Generation::Flood,
+        host: "127.0.0.1".into(),
+        port: liar.port(),
+        id: "liar".into(),
+        name: "liar".into(),
+    };
     sim.inject(newcomer, liar, Message::Flood(flood).encode());
     let claim = |n: u64| Message::Announce(forged(1_000_000 + n, n)).encode();
     let claim_stats = Message::StatsReply(StatsReply { height: 2_000_000, hash: Some(forged(1, 1).hash) }).encode();
@@ -116,7 +124,13 @@ fn two_hundred_silent_sources_claiming_the_honest_tip_do_not_stall_a_sync() {
     let silent: Vec<SocketAddr> =
         (0..200u16).map(|i| SocketAddr::from(([127, 0, 1, (i % 250) as u8], 20_000 + i))).collect();
     for (i, addr) in silent.iter().enumerate() {
-        let flood = Flood { host: addr.ip().to_string(), port: addr.port(), id: format!("s{i}"), name: "s".into() };
+        let flood = Flood {
+            generation: Generation::Flood,
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            id: format!("s{i}"),
+            name: "s".into(),
+        };
         sim.inject(newcomer, *addr, Message::Flood(flood).encode());
     }
     // The join round: every silent source claims the honest tip, then never serves a block.

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use blockpeer_core::chain::Generation;
 use blockpeer_core::chain::{Chain, Limits};
 use blockpeer_core::node::{Command, Config, Input, Node, Output};
 use blockpeer_core::protocol::{Flood, Message};
@@ -22,7 +23,8 @@ fn addr(last: u8, port: u16) -> SocketAddr {
 }
 
 fn flood(host: &str, port: u16, id: &str) -> Vec<u8> {
-    Message::Flood(Flood { host: host.into(), port, id: id.into(), name: "x".into() }).encode()
+    Message::Flood(Flood { generation: Generation::Flood, host: host.into(), port, id: id.into(), name: "x".into() })
+        .encode()
 }
 
 /// Feeds a datagram; returns what the node sends, as (to, bytes).
@@ -151,7 +153,13 @@ fn strangers_get_a_small_byte_budget() {
 #[test]
 fn a_host_name_is_looked_up_without_holding_anything_up() {
     let (mut node, now) = node_with(Chain::new(Limits::new(1)));
-    let named = Message::Flood(Flood { host: "Slow.Example".into(), port: 7, id: "n1".into(), name: "far".into() });
+    let named = Message::Flood(Flood {
+        generation: Generation::Flood,
+        host: "Slow.Example".into(),
+        port: 7,
+        id: "n1".into(),
+        name: "far".into(),
+    });
     node.handle_input(now, Input::Datagram { from: addr(1, 7), bytes: named.encode() });
     let outputs: Vec<Output> = std::iter::from_fn(|| node.poll_output()).collect();
     assert_eq!(outputs, vec![Output::Resolve { host: "Slow.Example".into() }], "asked for, not answered yet");
@@ -169,7 +177,13 @@ fn a_host_name_is_looked_up_without_holding_anything_up() {
     assert_eq!(replies, vec![addr(77, 7)], "the FLOOD-REPLY goes to the resolved originator");
     assert!(node.snapshot(now).peers.iter().any(|p| p.address == "127.9.8.77:7" && p.name == "far"));
     // Next time the name is known: no lookup.
-    let again = Message::Flood(Flood { host: "slow.example".into(), port: 7, id: "n2".into(), name: "far".into() });
+    let again = Message::Flood(Flood {
+        generation: Generation::Flood,
+        host: "slow.example".into(),
+        port: 7,
+        id: "n2".into(),
+        name: "far".into(),
+    });
     node.handle_input(now, Input::Datagram { from: addr(1, 7), bytes: again.encode() });
     assert!(std::iter::from_fn(|| node.poll_output()).all(|o| !matches!(o, Output::Resolve { .. })));
 }

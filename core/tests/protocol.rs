@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
 
 use blockpeer_core::chain::Block;
+use blockpeer_core::chain::Generation;
 use blockpeer_core::protocol::{
     BlockReply, DecodeError, Flood, FloodReply, MAX_HEIGHT, MAX_NAME_CHARS, MAX_SEND, Message, StatsReply, decode,
 };
@@ -17,6 +18,7 @@ fn block() -> Block {
         nonce: "976471045".into(),
         messages: vec!["kindreds".into(), "decedent".into()],
         hash: "7ce995e3383f951682f6ba56483f8297cb44bcc0f49133ee577a963d00000000".into(),
+        timestamp: None,
     }
 }
 
@@ -27,13 +29,15 @@ fn flood_and_reply_spellings_and_numeric_string_ports() {
     assert_eq!(
         flood,
         Ok(Message::Flood(Flood {
+            generation: Generation::Flood,
             host: "130.179.28.113".into(),
             port: 8130,
             id: "5b29".into(),
             name: "my peer".into()
         }))
     );
-    let expected = Message::FloodReply(FloodReply { host: "h".into(), port: 9, name: "n".into() });
+    let expected =
+        Message::FloodReply(FloodReply { generation: Generation::Flood, host: "h".into(), port: 9, name: "n".into() });
     assert_eq!(decode(br#"{"type":"FLOOD-REPLY","host":"h","port":9,"name":"n"}"#), Ok(expected.clone()));
     assert_eq!(decode(br#"{"type":"FLOOD_REPLY","host":"h","port":9,"name":"n"}"#), Ok(expected));
     assert!(matches!(decode(br#"{"type":"FLOOD","host":"h","port":0,"id":"x"}"#), Err(DecodeError::BadField { .. })));
@@ -96,7 +100,11 @@ fn every_form_of_missing_block_is_missing() {
         r#"{"type":"GET_BLOCK_REPLY","height":3,"minedBy":"x","nonce":"1","messages":["a"],"hash":"abc"}"#,
         r#"{"type":"GET_BLOCK_REPLY"}"#,
     ] {
-        assert_eq!(decode(text.as_bytes()), Ok(Message::GetBlockReply(BlockReply::Missing)), "{text}");
+        assert_eq!(
+            decode(text.as_bytes()),
+            Ok(Message::GetBlockReply(BlockReply::Missing(Generation::Flood))),
+            "{text}"
+        );
     }
 }
 
@@ -118,7 +126,7 @@ fn real_block_variants_are_accepted() {
 #[test]
 fn unknown_and_junk() {
     assert_eq!(decode(b"{}"), Ok(Message::Unknown { kind: String::new() }));
-    assert_eq!(decode(br#"{"type":"GOSSIP","host":"h"}"#), Ok(Message::Unknown { kind: "GOSSIP".into() }));
+    assert_eq!(decode(br#"{"type":"WHISPER","host":"h"}"#), Ok(Message::Unknown { kind: "WHISPER".into() }));
     assert_eq!(decode(br#"{"type":7}"#), Ok(Message::Unknown { kind: "7".into() }));
     assert!(matches!(decode(b"hello"), Err(DecodeError::NotJson(_))));
     assert!(matches!(decode(b"[1,2]"), Err(DecodeError::NotObject)));
@@ -134,10 +142,16 @@ fn encoding_is_compact_typed_first_and_in_documented_spellings() {
         br#"{"type":"STATS_REPLY","height":0,"hash":null}"#
     );
     assert_eq!(
-        Message::GetBlockReply(BlockReply::Missing).encode(),
+        Message::GetBlockReply(BlockReply::Missing(Generation::Flood)).encode(),
         br#"{"type":"GET_BLOCK_REPLY","height":null,"minedBy":null,"nonce":null,"messages":null,"hash":null}"#
     );
-    let reply = Message::FloodReply(FloodReply { host: "127.0.0.1".into(), port: 8999, name: "Zoë".into() }).encode();
+    let reply = Message::FloodReply(FloodReply {
+        generation: Generation::Flood,
+        host: "127.0.0.1".into(),
+        port: 8999,
+        name: "Zoë".into(),
+    })
+    .encode();
     assert_eq!(
         String::from_utf8(reply).unwrap(),
         r#"{"type":"FLOOD-REPLY","host":"127.0.0.1","port":8999,"name":"Zoë"}"#
@@ -159,6 +173,7 @@ fn a_full_ascii_block_fits_a_datagram() {
         nonce: "9".repeat(39),
         messages: vec!["w".repeat(20); 10],
         hash: "0".repeat(64),
+        timestamp: None,
     };
     for message in [Message::Announce(big.clone()), Message::GetBlockReply(BlockReply::Block(big))] {
         let bytes = message.encode();

@@ -18,12 +18,15 @@ const GENESIS_WORD: &str = "genesis";
 impl Node {
     /// Starts a consensus round unless one (or a sync) is running or no peer is known.
     pub(super) fn start_round(&mut self, now: Instant, trigger: Trigger) {
-        if self.round.is_some() || self.sync.is_some() || self.peers.is_empty() {
+        // Every peer is asked, named-only ones too: a round needs the whole network's
+        // view, and a STATS is smaller than anything that could have named them.
+        let peers = self.peers.all_addrs();
+        if self.round.is_some() || self.sync.is_some() || peers.is_empty() {
             return;
         }
-        let asked = self.peers.addrs().into_iter().map(|a| (a, now)).collect();
+        let asked = peers.iter().map(|a| (*a, now)).collect();
         self.round = Some(Round { trigger, started: now, asked, replies: Default::default(), resent: false });
-        for peer in self.peers.addrs() {
+        for peer in peers {
             self.send(peer, &Message::Stats);
         }
     }
@@ -76,7 +79,7 @@ impl Node {
             return;
         };
         self.joined = true;
-        let groups = rank_replies(&round.replies);
+        let groups = rank_replies(&round.replies, self.config.generation);
         let decision = match groups.first() {
             None => Decision::NoReplies,
             Some(best) if self.holds(best) && best.height == self.chain.len() => Decision::InSync,
@@ -108,8 +111,9 @@ impl Node {
         group.height.checked_sub(1).and_then(|h| self.chain.get(h)).is_some_and(|b| b.hash == group.hash)
     }
 
-    /// Syncs to the best remaining group, skipping chains we already hold and, once a
-    /// difficulty mismatch is known, chains whose very tip is too weak to fetch again.
+    /// Syncs to the best remaining group, skipping chains we already hold, chains whose
+    /// sync failed a short while ago, and, once a difficulty mismatch is known, chains
+    /// whose very tip is too weak to fetch again.
     fn try_next_group(&mut self, now: Instant) {
         while !self.fallbacks.is_empty() {
             let group = self.fallbacks.remove(0);
@@ -118,6 +122,10 @@ impl Node {
                 return;
             }
             if self.mismatch.is_some() && hex_trailing_zeros(&group.hash) < self.chain.limits().difficulty {
+                continue;
+            }
+            if self.failed_targets.failed_lately(group.height, &group.hash, now) {
+                self.counters.claims_skipped += 1;
                 continue;
             }
             self.start_sync(now, group.height, group.hash, group.peers);
@@ -188,7 +196,10 @@ impl Node {
     fn fail_sync(&mut self, now: Instant, reason: String) {
         tracing::warn!(%reason, "sync failed");
         self.counters.sync_failures += 1;
-        self.sync = None;
+        if let Some(sync) = self.sync.take() {
+            let (height, hash) = sync.target();
+            self.failed_targets.remember(height, hash, now);
+        }
         self.failed_sync = Some((now, reason.clone()));
         self.emit(Event::SyncFailed { reason });
         self.try_next_group(now);
@@ -216,10 +227,20 @@ impl Node {
         }
     }
 
+    /// The wall clock now, in Unix seconds.
+    fn unix_now(&self) -> u64 {
+        self.config.unix_start.saturating_add(self.clock.saturating_duration_since(self.started).as_secs())
+    }
+
     /// Hands the miners a job for the current tip and words (or stops them).
     pub(super) fn refresh_job(&mut self) {
         let job = self.wanted_job();
-        if job != self.job {
+        // The same work at a later second is the same job: its timestamp stays.
+        let same = match (&job, &self.job) {
+            (Some(new), Some(old)) => new.same_block_but_time(old),
+            (new, old) => new == old,
+        };
+        if !same {
             self.job.clone_from(&job);
             self.outputs.push_back(Output::MinerJob(job));
         }
@@ -250,6 +271,7 @@ impl Node {
             prev_hash: self.chain.tip().map(|b| b.hash.clone()),
             mined_by: self.config.name.clone(),
             messages,
+            timestamp: self.config.generation.timestamped().then(|| self.unix_now()),
             difficulty: self.config.difficulty,
         })
     }

@@ -1,6 +1,7 @@
 //! Every number the peer runs by, with the defaults of PROTOCOL.md §7, so tests can
 //! run a minute of protocol in milliseconds.
 
+use crate::chain::Generation;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -51,6 +52,11 @@ pub struct Config {
     pub max_sync_blocks: u64,
     /// Seed of the node's random numbers (FLOOD ids, words).
     pub seed: u64,
+    /// The protocol generation the node speaks.
+    pub generation: Generation,
+    /// Unix seconds when the node starts: its wall clock, for the timestamps of GOSSIP
+    /// blocks it mines (the node itself reads no clock; SimNet sets a fixed one).
+    pub unix_start: u64,
 }
 
 impl Config {
@@ -79,6 +85,10 @@ impl Config {
             rate_per_source: 1000,
             max_sync_blocks: 2_000_000,
             seed: 0,
+            generation: Generation::Flood,
+            unix_start: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| since.as_secs()),
         }
     }
 }

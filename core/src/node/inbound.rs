@@ -6,11 +6,13 @@ use super::hosts::HostAddr;
 use super::peers::{Learned, Upsert};
 use super::standing::Report;
 use super::{Event, Node, Output, Trigger, sendable};
-use crate::chain::{Block, check_standalone};
+use crate::chain::{Block, Generation, check_standalone};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
+/// Peers a GOSSIP is forwarded to (PROTOCOL-GOSSIP.md §1: a constant 3).
+const GOSSIP_FANOUT: usize = 3;
 /// Least time between two consensus rounds that ANNOUNCEs above our tip start.
 const ANNOUNCE_ROUND_GAP: Duration = Duration::from_secs(5);
 
@@ -48,13 +50,13 @@ impl Node {
                     }
                     None => {
                         self.counters.missing_served += 1;
-                        BlockReply::Missing
+                        BlockReply::Missing(self.config.generation)
                     }
                 };
                 self.reply(now, from, &Message::GetBlockReply(reply));
             }
             Message::GetBlockReply(BlockReply::Block(block)) => self.on_block_reply(now, from, block),
-            Message::GetBlockReply(BlockReply::Missing) => self.counters.missing_received += 1,
+            Message::GetBlockReply(BlockReply::Missing(_)) => self.counters.missing_received += 1,
             Message::Announce(block) => self.on_announce(now, from, block),
             Message::NewWord { word } => {
                 if let Err(reason) = self.words.push(word, Some(from)) {
@@ -77,11 +79,16 @@ impl Node {
     /// Handles a FLOOD or FLOOD-REPLY once the host it names is known: at once for an
     /// address, after a lookup (off this thread) for a name.
     fn with_host(&mut self, now: Instant, from: SocketAddr, message: Message, raw: &[u8]) {
-        let host = match &message {
-            Message::Flood(flood) => &flood.host,
-            Message::FloodReply(reply) => &reply.host,
+        let (host, generation) = match &message {
+            Message::Flood(flood) => (&flood.host, flood.generation),
+            Message::FloodReply(reply) => (&reply.host, reply.generation),
             _ => return,
         };
+        // Peers of the other generation are on another network, whatever they say.
+        if generation != self.config.generation {
+            self.counters.other_generation += 1;
+            return;
+        }
         match self.hosts.lookup(host, now) {
             HostAddr::Known(ip) => self.on_named(now, from, message, Some(ip), raw),
             HostAddr::Unusable => self.on_named(now, from, message, None, raw),
@@ -132,19 +139,23 @@ impl Node {
             return;
         };
         if self.reply_limiter.allow(origin, now) {
-            let reply =
-                FloodReply { host: self.config.host.clone(), port: self.config.port, name: self.config.name.clone() };
+            let reply = FloodReply {
+                generation: self.config.generation,
+                host: self.config.host.clone(),
+                port: self.config.port,
+                name: self.config.name.clone(),
+            };
             self.send(origin, &Message::FloodReply(reply));
         }
         // Forwarded only to peers that have talked to us from their own address, so a
         // FLOOD naming made-up hosts cannot multiply our traffic towards them; and only
         // within the budget, so that a storm of FLOODs cannot multiply it towards anyone.
         if raw.len() <= MAX_SEND && self.forwards.allow(origin, now, self.peers.len()) {
-            for peer in self.peers.verified_addrs() {
-                if peer != origin && peer != from {
-                    self.counters.floods_forwarded += 1;
-                    self.send_raw(peer, "FLOOD", raw.to_vec());
-                }
+            let targets: Vec<SocketAddr> =
+                self.peers.verified_addrs().into_iter().filter(|p| *p != origin && *p != from).collect();
+            for peer in self.forward_targets(targets) {
+                self.counters.floods_forwarded += 1;
+                self.send_raw(peer, self.config.generation.join_type(), raw.to_vec());
             }
         }
         let learned = if from == origin { Learned::Flood } else { Learned::ForwardedBy(from) };
@@ -152,6 +163,16 @@ impl Node {
         if from != origin {
             self.peers.add_link(from, origin);
         }
+    }
+
+    /// Whom a join message is forwarded to, of `candidates`: every one in the FLOOD
+    /// generation, 3 chosen at random in the GOSSIP one.
+    fn forward_targets(&mut self, mut candidates: Vec<SocketAddr>) -> Vec<SocketAddr> {
+        if self.config.generation == Generation::Gossip {
+            self.rng.shuffle(&mut candidates);
+            candidates.truncate(GOSSIP_FANOUT);
+        }
+        candidates
     }
 
     /// FLOOD-REPLY: the replier is a peer. A reply that names a loopback host but came
@@ -226,7 +247,7 @@ impl Node {
         self.blocks_mined += 1;
         self.words.remove_mined(&block.messages);
         let announce = Message::Announce(block);
-        for peer in self.peers.addrs() {
+        for peer in self.peers.reachable_addrs() {
             self.send(peer, &announce);
         }
         self.block_added(true);

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The most recent FLOODs, by originator and id, forgetting the oldest beyond `max`.
 /// Keyed by originator too: peers that number their FLOODs 1, 2, 3… (or share a
@@ -162,6 +162,33 @@ impl ForwardBudget {
     /// FLOODs not forwarded so far.
     pub fn refused(&self) -> u64 {
         self.refused
+    }
+}
+
+/// How long a chain whose sync failed is not tried again: a claim nobody could back
+/// (or a lossy moment) is not worth every round's time.
+const FAILED_TARGET_TTL: Duration = Duration::from_secs(120);
+/// Most failed chains remembered.
+const MAX_FAILED_TARGETS: usize = 64;
+
+/// The chains (length and tip) whose sync failed lately.
+#[derive(Debug, Default)]
+pub struct FailedTargets {
+    targets: BTreeMap<(u64, String), Instant>,
+}
+
+impl FailedTargets {
+    /// Remembers that fetching the chain `(height, hash)` failed at `now`.
+    pub fn remember(&mut self, height: u64, hash: &str, now: Instant) {
+        self.targets.retain(|_, until| *until > now);
+        if self.targets.len() < MAX_FAILED_TARGETS {
+            self.targets.insert((height, hash.to_owned()), now + FAILED_TARGET_TTL);
+        }
+    }
+
+    /// Whether fetching `(height, hash)` failed a short while before `now`.
+    pub fn failed_lately(&self, height: u64, hash: &str, now: Instant) -> bool {
+        self.targets.get(&(height, hash.to_owned())).is_some_and(|until| *until > now)
     }
 }
 

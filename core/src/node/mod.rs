@@ -32,7 +32,7 @@ use crate::miner::Job;
 use crate::protocol::{MAX_SEND, Message};
 use consensus::Round;
 use hosts::Hosts;
-use limits::{ForwardBudget, RateLimiter, SeenIds};
+use limits::{FailedTargets, ForwardBudget, RateLimiter, SeenIds};
 use peers::PeerTable;
 use pending::PendingWords;
 use serde::Serialize;
@@ -213,6 +213,8 @@ pub struct Node {
     last_round: Option<(Instant, RoundSummary)>,
     sync: Option<Sync>,
     fallbacks: Vec<Group>,
+    /// Chains whose sync failed lately: not tried again for a while.
+    failed_targets: FailedTargets,
     /// When the last sync failed, and why (cleared when a chain is adopted).
     failed_sync: Option<(Instant, String)>,
     /// A difficulty mismatch with the network (cleared once we agree with it).
@@ -225,6 +227,8 @@ pub struct Node {
     timers: timers::Timers,
     counters: Counters,
     started: Instant,
+    /// The latest moment the node was told of (for the wall clock of mined blocks).
+    clock: Instant,
 }
 
 impl Node {
@@ -251,6 +255,7 @@ impl Node {
             last_round: None,
             sync: None,
             fallbacks: Vec::new(),
+            failed_targets: FailedTargets::default(),
             failed_sync: None,
             mismatch: None,
             joined: config.well_known.is_none(),
@@ -259,6 +264,7 @@ impl Node {
             timers: timers::Timers::new(&config, now),
             counters: Counters::default(),
             started: now,
+            clock: now,
             chain,
             config,
         };
@@ -291,6 +297,7 @@ impl Node {
 
     /// Handles one input at `now`.
     pub fn handle_input(&mut self, now: Instant, input: Input) {
+        self.clock = self.clock.max(now);
         match input {
             Input::Datagram { from, bytes } => self.on_datagram(now, from, &bytes),
             Input::Command(command) => self.on_command(now, command),

@@ -82,6 +82,8 @@ impl PendingWords {
             nonce: "9".repeat(39),
             messages: Vec::new(),
             hash: "0".repeat(64),
+            // The longest timestamp a GOSSIP block can carry.
+            timestamp: self.limits.generation.timestamped().then_some(u64::MAX),
         };
         for word in self.iter().take(self.limits.max_messages) {
             probe.messages.push(word.clone());
@@ -179,6 +181,7 @@ mod tests {
             nonce: "9".repeat(39),
             messages,
             hash: "0".repeat(64),
+            timestamp: None,
         };
         assert!(block.reply_datagram_len() <= MAX_SEND);
     }

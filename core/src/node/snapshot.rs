@@ -5,7 +5,7 @@ use super::consensus::RoundSummary;
 use super::peers::{Learned, Traffic};
 use super::standing::{Standing, standing};
 use super::{Mismatch, Node, Trigger};
-use crate::chain::SharedBlocks;
+use crate::chain::{Generation, SharedBlocks};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -39,8 +39,10 @@ pub struct Counters {
     pub duplicate_floods: u64,
     /// FLOOD ids remembered for de-duplication now (bounded).
     pub flood_ids_remembered: u64,
-    /// FLOODs we forwarded.
+    /// FLOODs (GOSSIPs) we forwarded.
     pub floods_forwarded: u64,
+    /// Join messages of the other protocol generation, ignored.
+    pub other_generation: u64,
     /// Announced blocks that failed validation.
     pub invalid_blocks: u64,
     /// Announced blocks below our tip.
@@ -63,6 +65,8 @@ pub struct Counters {
     pub block_retries: u64,
     /// Syncs that gave up.
     pub sync_failures: u64,
+    /// Chains not fetched again because their sync had failed a short while before.
+    pub claims_skipped: u64,
     /// Words refused (too long, empty, queue full).
     pub words_refused: u64,
     /// Peers refused because the table was full.
@@ -187,6 +191,8 @@ pub struct Snapshot {
     pub address: String,
     /// Our name.
     pub name: String,
+    /// The protocol generation the peer speaks.
+    pub protocol: Generation,
     /// The network difficulty.
     pub difficulty: u32,
     /// Chain length.
@@ -263,6 +269,7 @@ impl Node {
         Snapshot {
             address: self.me.to_string(),
             name: self.config.name.clone(),
+            protocol: self.config.generation,
             difficulty: self.config.difficulty,
             height: self.chain.len(),
             tip,

@@ -35,6 +35,7 @@ impl Timers {
 impl Node {
     /// Does whatever is due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.clock = self.clock.max(now);
         if now >= self.timers.next_flood {
             self.flood_all(now);
         }
@@ -86,11 +87,11 @@ impl Node {
         Some(next)
     }
 
-    /// FLOODs every peer and the well-known peer with a fresh id.
+    /// FLOODs (or GOSSIPs) every peer and the well-known peer with a fresh id.
     pub(super) fn flood_all(&mut self, now: Instant) {
         self.timers.next_flood = now + self.config.flood_interval;
         let flood = self.new_flood();
-        let mut targets = self.peers.addrs();
+        let mut targets = self.peers.reachable_addrs();
         if let Some(well_known) = self.config.well_known.filter(|w| !targets.contains(w)) {
             targets.push(well_known);
         }
@@ -106,6 +107,7 @@ impl Node {
         let id = format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]);
         self.seen.insert(&self.config.host, self.config.port, &id);
         Message::Flood(Flood {
+            generation: self.config.generation,
             host: self.config.host.clone(),
             port: self.config.port,
             id,

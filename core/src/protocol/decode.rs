@@ -8,7 +8,7 @@
 
 use super::MAX_RECV;
 use super::message::{BlockReply, Flood, FloodReply, Message, StatsReply};
-use crate::chain::{Block, is_hash, prefix_chars};
+use crate::chain::{Block, Generation, is_hash, prefix_chars};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -64,29 +64,53 @@ pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
     };
     let bad = |kind, field| DecodeError::BadField { kind, field };
     Ok(match kind {
-        "FLOOD" => Message::Flood(Flood {
-            host: host(&object).ok_or(bad("FLOOD", "host"))?,
-            port: port(&object).ok_or(bad("FLOOD", "port"))?,
-            id: text(&object, "id").filter(|id| id.chars().count() <= MAX_ID_CHARS).ok_or(bad("FLOOD", "id"))?,
-            name: name(&object),
-        }),
-        "FLOOD-REPLY" | "FLOOD_REPLY" => Message::FloodReply(FloodReply {
-            host: host(&object).ok_or(bad("FLOOD-REPLY", "host"))?,
-            port: port(&object).ok_or(bad("FLOOD-REPLY", "port"))?,
-            name: name(&object),
-        }),
+        "FLOOD" => Message::Flood(join(&object, Generation::Flood)?),
+        "GOSSIP" => Message::Flood(join(&object, Generation::Gossip)?),
+        "FLOOD-REPLY" | "FLOOD_REPLY" => Message::FloodReply(join_reply(&object, Generation::Flood)?),
+        "GOSSIP_REPLY" | "GOSSIP-REPLY" => Message::FloodReply(join_reply(&object, Generation::Gossip)?),
         "STATS" => Message::Stats,
         "STATS_REPLY" => Message::StatsReply(stats_reply(&object).ok_or(bad("STATS_REPLY", "height or hash"))?),
         "GET_BLOCK" => {
             Message::GetBlock { height: object.get("height").and_then(height).ok_or(bad("GET_BLOCK", "height"))? }
         }
-        "GET_BLOCK_REPLY" => {
-            Message::GetBlockReply(block_from_object(&object).map_or(BlockReply::Missing, BlockReply::Block))
-        }
+        "GET_BLOCK_REPLY" => Message::GetBlockReply(match block_from_object(&object) {
+            Some(block) => BlockReply::Block(block),
+            // A GOSSIP peer's "missing" carries a timestamp key too (null).
+            None => BlockReply::Missing(if object.contains_key("timestamp") {
+                Generation::Gossip
+            } else {
+                Generation::Flood
+            }),
+        }),
         "ANNOUNCE" => Message::Announce(block_from_object(&object).ok_or(bad("ANNOUNCE", "block fields"))?),
         "NEW_WORD" => Message::NewWord { word: string(&object, "word").ok_or(bad("NEW_WORD", "word"))? },
         "CONSENSUS" => Message::Consensus,
         other => Message::Unknown { kind: other.to_owned() },
+    })
+}
+
+/// A FLOOD or GOSSIP.
+fn join(object: &Map<String, Value>, generation: Generation) -> Result<Flood, DecodeError> {
+    let kind = generation.join_type();
+    let bad = |field| DecodeError::BadField { kind, field };
+    Ok(Flood {
+        generation,
+        host: host(object).ok_or(bad("host"))?,
+        port: port(object).ok_or(bad("port"))?,
+        id: text(object, "id").filter(|id| id.chars().count() <= MAX_ID_CHARS).ok_or(bad("id"))?,
+        name: name(object),
+    })
+}
+
+/// A FLOOD-REPLY or GOSSIP_REPLY.
+fn join_reply(object: &Map<String, Value>, generation: Generation) -> Result<FloodReply, DecodeError> {
+    let kind = generation.join_reply_type();
+    let bad = |field| DecodeError::BadField { kind, field };
+    Ok(FloodReply {
+        generation,
+        host: host(object).ok_or(bad("host"))?,
+        port: port(object).ok_or(bad("port"))?,
+        name: name(object),
     })
 }
 
@@ -110,12 +134,17 @@ fn block_from_object(object: &Map<String, Value>) -> Option<Block> {
         .iter()
         .map(|m| m.as_str().map(str::to_owned))
         .collect::<Option<Vec<_>>>()?;
+    let timestamp = match object.get("timestamp") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(unsigned(value)?),
+    };
     Some(Block {
         height: object.get("height").and_then(height)?,
         mined_by,
         nonce,
         messages,
         hash: string(object, "hash").filter(|h| is_hash(h))?,
+        timestamp,
     })
 }
 

@@ -7,7 +7,7 @@
 use super::hostile::hostile_datagram;
 use super::script::Script;
 use super::{chain_of, mine_naive};
-use crate::chain::{Block, validate_chain};
+use crate::chain::{Block, Generation, validate_chain};
 use crate::miner::Job;
 use crate::node::{Command, Config, Input, Node, Output};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply};
@@ -83,6 +83,7 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
     let known_block = || template.get(height % 4).or(node.chain().get(height)).cloned();
     match pick % 9 {
         0 => Message::Flood(Flood {
+            generation: Generation::Flood,
             host: match script.byte() % 3 {
                 0 => format!("peer{}.example", script.byte() % 4),
                 _ => format!("127.0.0.{}", 1 + script.byte() % 6),
@@ -91,14 +92,19 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
             id: script.text(),
             name: script.text(),
         }),
-        1 => Message::FloodReply(FloodReply { host: "127.0.0.2".into(), port: 9001, name: script.text() }),
+        1 => Message::FloodReply(FloodReply {
+            generation: Generation::Flood,
+            host: "127.0.0.2".into(),
+            port: 9001,
+            name: script.text(),
+        }),
         2 => Message::Stats,
         3 => Message::StatsReply(StatsReply {
             height: height + u64::from(script.byte() % 2) * 1_000_000,
             hash: known_block().map(|b| b.hash),
         }),
         4 => Message::GetBlock { height },
-        5 => Message::GetBlockReply(known_block().map_or(BlockReply::Missing, BlockReply::Block)),
+        5 => Message::GetBlockReply(known_block().map_or(BlockReply::Missing(Generation::Flood), BlockReply::Block)),
         6 => {
             // The block that would extend the node's tip, mined properly.
             let tip = node.chain().tip();
@@ -107,6 +113,7 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
                 prev_hash: tip.map(|b| b.hash.clone()),
                 mined_by: "fuzzer".into(),
                 messages: vec![script.text()].into_iter().filter(|m| m.chars().count() <= 20).collect(),
+                timestamp: None,
                 difficulty: D,
             };
             Message::Announce(mine_naive(&job))
@@ -117,7 +124,7 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
 }
 
 fn empty_job(height: u64) -> Job {
-    Job { height, prev_hash: None, mined_by: "x".into(), messages: vec!["x".into()], difficulty: D }
+    Job { height, prev_hash: None, mined_by: "x".into(), messages: vec!["x".into()], timestamp: None, difficulty: D }
 }
 
 fn command(script: &mut Script<'_>, from: SocketAddr) -> Command {

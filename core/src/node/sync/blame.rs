@@ -50,7 +50,14 @@ mod tests {
     use super::*;
 
     fn block(word: &str) -> Block {
-        Block { height: 3, mined_by: "m".into(), nonce: "1".into(), messages: vec![word.into()], hash: "0".repeat(64) }
+        Block {
+            height: 3,
+            mined_by: "m".into(),
+            nonce: "1".into(),
+            messages: vec![word.into()],
+            hash: "0".repeat(64),
+            timestamp: None,
+        }
     }
 
     #[test]
