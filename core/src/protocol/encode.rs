@@ -46,15 +46,9 @@ enum MaybeBlock<'a> {
         nonce: (),
         messages: (),
         hash: (),
-    },
-    MissingTimestamped {
-        height: (),
-        #[serde(rename = "minedBy")]
-        mined_by: (),
-        nonce: (),
-        messages: (),
-        hash: (),
-        timestamp: (),
+        /// `Some(())` writes `null`; `None` leaves the key out.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        timestamp: Option<()>,
     },
 }
 
@@ -81,19 +75,14 @@ impl Message {
             Message::StatsReply(s) => Wire::StatsReply { height: s.height, hash: s.hash.as_deref() },
             Message::GetBlock { height } => Wire::GetBlock { height: *height },
             Message::GetBlockReply(BlockReply::Block(block)) => Wire::GetBlockReply(MaybeBlock::Block(block)),
-            Message::GetBlockReply(BlockReply::Missing(Generation::Flood)) => {
-                Wire::GetBlockReply(MaybeBlock::Missing { height: (), mined_by: (), nonce: (), messages: (), hash: () })
-            }
-            Message::GetBlockReply(BlockReply::Missing(Generation::Gossip)) => {
-                Wire::GetBlockReply(MaybeBlock::MissingTimestamped {
-                    height: (),
-                    mined_by: (),
-                    nonce: (),
-                    messages: (),
-                    hash: (),
-                    timestamp: (),
-                })
-            }
+            Message::GetBlockReply(BlockReply::Missing(generation)) => Wire::GetBlockReply(MaybeBlock::Missing {
+                height: (),
+                mined_by: (),
+                nonce: (),
+                messages: (),
+                hash: (),
+                timestamp: generation.timestamped().then_some(()),
+            }),
             Message::Announce(block) => Wire::Announce(block),
             Message::NewWord { word } => Wire::NewWord { word },
             Message::Consensus => Wire::Consensus,
