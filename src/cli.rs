@@ -1,10 +1,11 @@
 //! The command line, compatible with the program we descend from
 //! (`-i WEB_PORT -p PORT -m`, `-k HOST PORT -p PORT`, `-c`), plus long options.
 
+use blockpeer_core::chain::Generation;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// A desktop peer for the classroom FLOOD blockchain network.
+/// A desktop peer for the classroom blockchain network (its FLOOD and GOSSIP generations).
 #[derive(Debug, Parser)]
 #[command(
     name = "blockpeer",
@@ -69,6 +70,10 @@ pub struct PeerArgs {
     /// Required trailing zeros of a block hash (the real network used 8).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=32))]
     pub difficulty: u32,
+    /// The protocol generation: flood (2022), gossip (2023 on), or auto — a joining peer
+    /// asks the well-known peer; a new network is FLOOD unless told otherwise.
+    #[arg(long, value_enum, default_value_t = Protocol::Auto)]
+    pub protocol: Protocol,
     /// Where the chain is kept (default: a per-port folder in the user's data directory).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -112,6 +117,29 @@ pub struct PeerArgs {
     /// The view the window opens on: chain, peers, mining, consensus or log (for screenshots).
     #[arg(long, value_name = "NAME", hide = true)]
     pub view: Option<blockpeer_gui::View>,
+}
+
+/// `--protocol`: a generation, or `auto`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    /// Ask the well-known peer (a new network: FLOOD).
+    #[default]
+    Auto,
+    /// The FLOOD generation (2022–23).
+    Flood,
+    /// The GOSSIP generation (2023 on).
+    Gossip,
+}
+
+impl Protocol {
+    /// The generation chosen, `None` for `auto`.
+    pub fn generation(self) -> Option<Generation> {
+        match self {
+            Protocol::Auto => None,
+            Protocol::Flood => Some(Generation::Flood),
+            Protocol::Gossip => Some(Generation::Gossip),
+        }
+    }
 }
 
 fn port(text: &str) -> Result<u16, String> {
@@ -176,6 +204,15 @@ mod tests {
         for bad in ["http://peer.example.org", "peer.example.org:8001", "", "a..b", "-x.org"] {
             assert!(Cli::try_parse_from(["blockpeer", "--web-allow-host", bad]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn protocol_generations() {
+        let cli = Cli::parse_from(["blockpeer", "-k", "h", "1"]);
+        assert_eq!((cli.peer.protocol, cli.peer.protocol.generation()), (Protocol::Auto, None));
+        let cli = Cli::parse_from(["blockpeer", "--protocol", "gossip", "--demo", "2"]);
+        assert_eq!(cli.peer.protocol.generation(), Some(Generation::Gossip));
+        assert!(Cli::try_parse_from(["blockpeer", "--protocol", "2023"]).is_err());
     }
 
     #[test]

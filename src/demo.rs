@@ -5,6 +5,7 @@
 
 use crate::cli::PeerArgs;
 use anyhow::Context;
+use blockpeer_core::chain::Generation;
 use blockpeer_core::engine::{EngineConfig, EngineHandle, start};
 use blockpeer_core::node::Config;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
@@ -48,7 +49,9 @@ impl Others {
 /// Starts this peer (named and mining as `args` say) and `count` more.
 pub fn start_demo(count: u8, args: &PeerArgs) -> anyhow::Result<Demo> {
     let own_dir = tempfile::Builder::new().prefix("blockpeer-demo-").tempdir()?;
-    let mut config = demo_config(args.name.clone().unwrap_or_else(|| "you".to_owned()), None)?;
+    // The demo is FLOOD unless `--protocol gossip` asks for the other generation.
+    let generation = args.protocol.generation().unwrap_or_default();
+    let mut config = demo_config(args.name.clone().unwrap_or_else(|| "you".to_owned()), None, generation)?;
     if args.mine {
         feed_words(&mut config);
     }
@@ -58,7 +61,7 @@ pub fn start_demo(count: u8, args: &PeerArgs) -> anyhow::Result<Demo> {
     for (i, name) in NAMES.iter().take(usize::from(count)).enumerate() {
         // Each joins through an earlier peer, so the FLOODs they forward draw a tree.
         let via = SocketAddr::from((Ipv4Addr::LOCALHOST, known[i / 2].port()));
-        let mut peer = demo_config((*name).to_owned(), Some(via))?;
+        let mut peer = demo_config((*name).to_owned(), Some(via), generation)?;
         if i == 0 {
             feed_words(&mut peer);
         }
@@ -80,7 +83,7 @@ fn feed_words(config: &mut Config) {
 }
 
 /// A demo peer's settings: a free port, fast timers, a low difficulty.
-fn demo_config(name: String, well_known: Option<SocketAddr>) -> anyhow::Result<Config> {
+fn demo_config(name: String, well_known: Option<SocketAddr>, generation: Generation) -> anyhow::Result<Config> {
     let port = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|s| s.local_addr())
         .context("cannot find a free UDP port on 127.0.0.1")?
@@ -95,11 +98,12 @@ fn demo_config(name: String, well_known: Option<SocketAddr>) -> anyhow::Result<C
     config.startup_delay = Duration::from_millis(500);
     config.stats_wait = Duration::from_millis(500);
     config.seed = u64::from(port);
+    config.generation = generation;
     Ok(config)
 }
 
 fn start_peer(config: &Config, data_dir: std::path::PathBuf, threads: usize) -> anyhow::Result<EngineHandle> {
     let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
-    start(EngineConfig { node: config.clone(), bind, data_dir, threads, cuda: false })
+    start(EngineConfig { node: config.clone(), bind, data_dir, threads, cuda: false, detect: false })
         .with_context(|| format!("cannot start the demo peer {}", config.name))
 }

@@ -71,15 +71,19 @@ fn run_peer(args: &PeerArgs, log: LogBuffer) -> anyhow::Result<ExitCode> {
     let started = settings::start_peer(args)?;
     let (config, snapshot) = (&started.config, started.engine.snapshot());
     println!(
-        "blockpeer {}: UDP {}:{}, {} blocks at difficulty {} in {}{}",
+        "blockpeer {}: UDP {}:{}, {} blocks of the {} generation at difficulty {} in {}{}",
         config.node.name,
         config.node.host,
         args.port,
         snapshot.height,
+        snapshot.protocol.label(),
         snapshot.difficulty,
         config.data_dir.display(),
         if args.mine { ", mining" } else { "" }
     );
+    if let Some(detection) = started.engine.detection() {
+        println!("protocol: {}, {}", detection.generation.label(), detection.how);
+    }
     if windowed {
         let running = window::running(started, args.clone());
         window::run(Launch::Running { running, options: window::options(args, log) })?;
@@ -93,11 +97,12 @@ fn run_demo(count: u8, args: &PeerArgs, windowed: bool, log: LogBuffer) -> anyho
     let demo = demo::start_demo(count, args)?;
     let names = demo.others.names();
     println!(
-        "blockpeer demo: this peer on UDP 127.0.0.1:{} and {count} more ({}), {} mining at difficulty {}",
+        "blockpeer demo: this peer on UDP 127.0.0.1:{} and {count} more ({}), {} mining at difficulty {}, {}",
         demo.config.port,
         names.join(", "),
         names.first().copied().unwrap_or("none"),
-        demo::DIFFICULTY
+        demo::DIFFICULTY,
+        demo.config.generation.label()
     );
     let demo::Demo { own, others, config } = demo;
     let own = Arc::new(own);

@@ -1,7 +1,7 @@
 //! Turns the command line into the engine's settings: resolves the well-known peer,
 //! chooses the address we advertise, the data directory and the intervals.
 
-use crate::cli::PeerArgs;
+use crate::cli::{PeerArgs, Protocol};
 use crate::web::{self, WebServer};
 use anyhow::{Context, bail};
 use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError};
@@ -30,6 +30,9 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
     node.min_peers = args.min_peers;
     node.word_interval = Duration::from_secs_f64(args.word_interval);
     node.seed = fastrand_seed();
+    // A new network speaks what it is told (FLOOD by default); a joining peer asks.
+    let detect = args.protocol == Protocol::Auto && well_known.is_some();
+    node.generation = args.protocol.generation().unwrap_or_default();
     let threads = args.threads.map_or_else(available_cores, usize::from);
     Ok(EngineConfig {
         node,
@@ -37,6 +40,7 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
         data_dir: args.data_dir.clone().unwrap_or_else(|| default_data_dir(args.port)),
         threads,
         cuda: args.cuda,
+        detect,
     })
 }
 

@@ -1,8 +1,9 @@
 //! `blockpeer verify-chain FILE`: validates a chain file (JSON lines, or the JSON
-//! array a peer's `/chain` serves) block by block and says where it breaks.
+//! array a peer's `/chain` serves) block by block and says where it breaks. The
+//! generation comes from the blocks themselves: timestamps make it GOSSIP.
 
 use anyhow::Context;
-use blockpeer_core::chain::{Block, Limits, prefix_chars, validate_block};
+use blockpeer_core::chain::{Block, Generation, Limits, prefix_chars, validate_block};
 use blockpeer_core::protocol::block_from_value;
 use serde_json::Value;
 use std::path::Path;
@@ -12,7 +13,9 @@ pub fn verify_chain(file: &Path, difficulty: u32) -> anyhow::Result<bool> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let values =
         parse_values(&text).with_context(|| format!("{} is neither a JSON array nor JSON lines", file.display()))?;
-    let limits = Limits::new(difficulty);
+    let timestamped = values.iter().any(|v| v.get("timestamp").is_some_and(|t| !t.is_null()));
+    let generation = if timestamped { Generation::Gossip } else { Generation::Flood };
+    let limits = Limits::of(generation, difficulty);
     let mut parent: Option<Block> = None;
     for (index, value) in values.iter().enumerate() {
         let Some(block) = block_from_value(value) else {
@@ -26,7 +29,12 @@ pub fn verify_chain(file: &Path, difficulty: u32) -> anyhow::Result<bool> {
         parent = Some(block);
     }
     match parent {
-        Some(tip) => println!("valid: {} blocks at difficulty {difficulty}, tip {}", values.len(), tip.hash),
+        Some(tip) => println!(
+            "valid: {} blocks of the {} generation at difficulty {difficulty}, tip {}",
+            values.len(),
+            generation.label(),
+            tip.hash
+        ),
         None => println!("valid: the file holds no blocks"),
     }
     Ok(true)

@@ -99,7 +99,7 @@ fn verify_chain_accepts_json_lines_and_arrays_and_finds_the_first_bad_block() {
     std::fs::write(&lines_file, lines.join("\n")).unwrap();
     let output = run(&["verify-chain", lines_file.to_str().unwrap(), "--difficulty", "2"]);
     assert!(output.status.success());
-    assert!(text(&output.stdout).contains("valid: 4 blocks at difficulty 2"));
+    assert!(text(&output.stdout).contains("valid: 4 blocks of the FLOOD (2022) generation at difficulty 2"));
 
     let mut tampered = blocks.clone();
     tampered[2].messages[0].push('!');

@@ -26,6 +26,7 @@ fn engine(dir: &Path, mining: bool) -> EngineHandle {
         data_dir: dir.to_path_buf(),
         threads: 1,
         cuda: false,
+        detect: false,
     })
     .unwrap()
 }

@@ -1,13 +1,14 @@
 //! Proves the chain file keeps every persisted block across restarts and cuts only
 //! what is broken: round trip, torn last line (each recovery keeping its own backup),
 //! a last line without its newline, garbage in the middle, a reorganisation rewritten
-//! atomically and appended to afterwards, and a file mined at another difficulty.
+//! atomically and appended to afterwards, a file mined at another difficulty, and a
+//! directory of one protocol generation refused to the other.
 //! (Writes that fail — a full disk — are proved in the store's unit tests.)
 
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
 
-use blockpeer_core::chain::{ChainStore, Limits};
-use blockpeer_core::testing::{chain_of, extend_chain};
+use blockpeer_core::chain::{ChainStore, GENERATION_FILE, Generation, Limits, StoreError, held_generation};
+use blockpeer_core::testing::{chain_of, chain_of_generation, extend_chain};
 use std::fs;
 use std::io::Write;
 
@@ -139,4 +140,43 @@ fn a_file_from_another_difficulty_is_cut_where_it_stops_meeting_ours() {
     assert_eq!(loaded.len() as usize, valid_at_3);
     assert_eq!(report.dropped_lines, 8 - valid_at_3);
     assert!(report.first_error.unwrap().contains("zeros"));
+}
+
+#[test]
+fn a_directory_keeps_its_generation_and_refuses_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(held_generation(dir.path()).unwrap(), None, "an empty directory holds nothing yet");
+    let gossip = Limits::of(Generation::Gossip, 1);
+    let chain = chain_of_generation(Generation::Gossip, 3, 1, "g");
+    let (mut store, _, _) = ChainStore::open(dir.path(), gossip).unwrap();
+    store.save(chain.blocks(), 0).unwrap();
+    drop(store);
+    assert_eq!(fs::read_to_string(dir.path().join(GENERATION_FILE)).unwrap().trim(), "gossip");
+    assert_eq!(held_generation(dir.path()).unwrap(), Some(Generation::Gossip));
+    let refused = ChainStore::open(dir.path(), Limits::new(1)).err().unwrap();
+    assert!(
+        matches!(refused, StoreError::WrongGeneration { found: Generation::Gossip, wanted: Generation::Flood, .. }),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("--data-dir"), "the error says what to do: {refused}");
+    let (_, loaded, report) = ChainStore::open(dir.path(), gossip).unwrap();
+    assert_eq!((loaded.blocks(), report.dropped_lines), (chain.blocks(), 0));
+    assert!(loaded.blocks().iter().all(|b| b.timestamp.is_some()));
+}
+
+#[test]
+fn a_directory_from_before_the_marker_is_judged_by_its_first_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = chain_of_generation(Generation::Gossip, 2, 1, "g");
+    let lines: String = chain.blocks().iter().map(|b| serde_json::to_string(b.as_ref()).unwrap() + "\n").collect();
+    fs::write(dir.path().join("chain.jsonl"), lines).unwrap();
+    assert_eq!(held_generation(dir.path()).unwrap(), Some(Generation::Gossip));
+    assert!(ChainStore::open(dir.path(), Limits::new(1)).is_err(), "a GOSSIP chain is never loaded as FLOOD");
+    let flood = tempfile::tempdir().unwrap();
+    let lines: String =
+        chain_of(2, 1, "f").blocks().iter().map(|b| serde_json::to_string(b.as_ref()).unwrap() + "\n").collect();
+    fs::write(flood.path().join("chain.jsonl"), lines).unwrap();
+    assert_eq!(held_generation(flood.path()).unwrap(), Some(Generation::Flood));
+    fs::write(flood.path().join(GENERATION_FILE), "SOMETHING\n").unwrap();
+    assert!(held_generation(flood.path()).is_err(), "an unreadable marker is an error, not a guess");
 }

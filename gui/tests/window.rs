@@ -45,8 +45,15 @@ fn peer_config(name: &str, port: u16, well_known: Option<SocketAddr>) -> Config 
 fn start_engine(config: &Config, dir: &Path) -> Arc<EngineHandle> {
     let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
     Arc::new(
-        start(EngineConfig { node: config.clone(), bind, data_dir: dir.to_path_buf(), threads: 1, cuda: false })
-            .unwrap(),
+        start(EngineConfig {
+            node: config.clone(),
+            bind,
+            data_dir: dir.to_path_buf(),
+            threads: 1,
+            cuda: false,
+            detect: false,
+        })
+        .unwrap(),
     )
 }
 

@@ -190,5 +190,6 @@ fn start_peer(dir: &Path, well_known: Option<SocketAddr>) -> Result<EngineHandle
         data_dir: dir.to_path_buf(),
         threads: 1,
         cuda: false,
+        detect: false,
     })
 }

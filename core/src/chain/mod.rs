@@ -13,5 +13,5 @@ pub use hash::{
     HashInput, digest_hex, hex_trailing_zeros, is_hash, meets_difficulty, prefix_chars, trailing_zero_nibbles,
 };
 pub use ledger::{Chain, ChainError, SharedBlocks};
-pub use store::{ChainStore, LoadReport, StoreError};
+pub use store::{ChainStore, GENERATION_FILE, LoadReport, StoreError, held_generation};
 pub use validate::{BlockError, Limits, check_standalone, validate_block, validate_chain};

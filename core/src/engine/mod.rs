@@ -8,6 +8,7 @@
 //! engine thread panics — a bug — the engine says so: [`EngineHandle::failure`] tells
 //! why, and every subscriber receives [`Event::Stopped`] before its stream ends.
 
+mod detect;
 mod dns;
 mod driver;
 mod hashrate;
@@ -15,7 +16,9 @@ mod miners;
 mod net;
 mod persist;
 
-use crate::chain::{ChainStore, Limits, LoadReport};
+pub use detect::Detection;
+
+use crate::chain::{ChainStore, Limits, LoadReport, held_generation};
 use crate::node::{Command, Config, Event, Node, Snapshot};
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use std::net::{SocketAddr, UdpSocket};
@@ -52,6 +55,9 @@ pub struct EngineConfig {
     pub threads: usize,
     /// Mine on the GPU with CUDA (falls back to the threads, with a warning, without CUDA).
     pub cuda: bool,
+    /// Choose the protocol generation by asking the well-known peer (`--protocol auto`);
+    /// otherwise `node.generation` stands.
+    pub detect: bool,
 }
 
 /// Why the engine could not start.
@@ -179,12 +185,26 @@ pub struct EngineHandle {
     threads: Vec<JoinHandle<()>>,
     local_addr: SocketAddr,
     load_report: LoadReport,
+    detection: Option<Detection>,
     stop: Arc<AtomicBool>,
 }
 
-/// Opens the chain, binds the socket and starts the threads.
-pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
-    let limits = Limits::new(config.node.difficulty);
+/// Binds the socket, settles the protocol generation (asking the well-known peer, for a
+/// few seconds at most, if `config.detect`), opens the chain and starts the threads.
+pub fn start(mut config: EngineConfig) -> Result<EngineHandle, StartError> {
+    let socket = UdpSocket::bind(config.bind).map_err(|source| StartError::Bind { addr: config.bind, source })?;
+    let local_addr = socket.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
+    let detection = if config.detect {
+        let held = held_generation(&config.data_dir)?;
+        let detection = detect::detect(&socket, &config.node, held)
+            .map_err(|source| StartError::Bind { addr: config.bind, source })?;
+        tracing::info!(generation = %detection.generation, how = %detection.how, "protocol chosen");
+        config.node.generation = detection.generation;
+        Some(detection)
+    } else {
+        None
+    };
+    let limits = Limits::of(config.node.generation, config.node.difficulty);
     let (store, chain, load_report) = ChainStore::open(&config.data_dir, limits)?;
     if load_report.dropped_lines > 0 {
         tracing::warn!(
@@ -195,8 +215,6 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
         );
     }
     tracing::info!(blocks = chain.len(), file = %store.path().display(), "chain loaded");
-    let socket = UdpSocket::bind(config.bind).map_err(|source| StartError::Bind { addr: config.bind, source })?;
-    let local_addr = socket.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
     let now = Instant::now();
     let node = Node::new(config.node.clone(), chain, now);
     let published = Arc::new(Published::new(node.snapshot(now)));
@@ -234,7 +252,7 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
             }
         }),
     )?);
-    Ok(EngineHandle { commands: cmd_tx, published, threads, local_addr, load_report, stop })
+    Ok(EngineHandle { commands: cmd_tx, published, threads, local_addr, load_report, detection, stop })
 }
 
 impl EngineHandle {
@@ -306,6 +324,11 @@ impl EngineHandle {
     /// What loading the chain file found.
     pub fn load_report(&self) -> &LoadReport {
         &self.load_report
+    }
+
+    /// How the protocol generation was chosen, when it was asked of the network.
+    pub fn detection(&self) -> Option<&Detection> {
+        self.detection.as_ref()
     }
 
     /// Stops the miners, flushes the chain to disk and joins every thread.

@@ -2,10 +2,12 @@
 //! peers send, and strict, compact encoding of what we send (≤ 1024 bytes).
 
 mod decode;
+mod detect;
 mod encode;
 mod message;
 
 pub use decode::{DecodeError, MAX_HEIGHT, MAX_HOST_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS, block_from_value, decode};
+pub use detect::{Detector, Evidence};
 pub use message::{BlockReply, Flood, FloodReply, Message, StatsReply};
 
 /// Largest datagram we send: most peers read with a 1024-byte buffer.

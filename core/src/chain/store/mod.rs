@@ -3,11 +3,15 @@
 //! the longest valid prefix and backs up whatever it had to cut. A save that fails
 //! leaves the file as it was and is made good by the next one.
 
+mod marker;
 mod tail;
 #[cfg(test)]
 mod tests;
 
+pub use marker::{GENERATION_FILE, held as held_generation};
+
 use super::block::Block;
+use super::generation::Generation;
 use super::ledger::Chain;
 use super::validate::Limits;
 use std::fs::{self, File, OpenOptions};
@@ -21,18 +25,38 @@ use thiserror::Error;
 /// The chain file's name inside a peer's data directory.
 pub const CHAIN_FILE: &str = "chain.jsonl";
 
-/// An I/O failure of the chain file, with the path it concerns.
+/// Why the chain file cannot be used.
 #[derive(Debug, Error)]
-#[error("{action} {path}: {source}")]
-pub struct StoreError {
-    action: &'static str,
-    path: PathBuf,
-    source: std::io::Error,
+pub enum StoreError {
+    /// An I/O failure, with the path it concerns.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What we tried.
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The data directory holds a chain of the other protocol generation.
+    #[error(
+        "{} holds a chain of the {} generation, and this peer speaks {}: \
+         choose another data directory (--data-dir) for this network",
+        .dir.display(), .found.label(), .wanted.label()
+    )]
+    WrongGeneration {
+        /// The data directory.
+        dir: PathBuf,
+        /// What it holds.
+        found: Generation,
+        /// What the peer speaks.
+        wanted: Generation,
+    },
 }
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
     let path = path.to_path_buf();
-    move |source| StoreError { action, path, source }
+    move |source| StoreError::Io { action, path, source }
 }
 
 /// What loading the chain file found.
@@ -60,9 +84,11 @@ pub struct ChainStore {
 }
 
 impl ChainStore {
-    /// Opens (or creates) the chain file in `dir` and loads its valid prefix.
+    /// Opens (or creates) the chain file in `dir` and loads its valid prefix; a
+    /// directory of the other protocol generation than `limits` say is refused.
     pub fn open(dir: &Path, limits: Limits) -> Result<(Self, Chain, LoadReport), StoreError> {
         fs::create_dir_all(dir).map_err(io_error("cannot create data directory", dir))?;
+        marker::claim(dir, limits.generation)?;
         let path = dir.join(CHAIN_FILE);
         let (chain, mut report) = load(&path, limits)?;
         let tail = if report.dropped_lines > 0 {
