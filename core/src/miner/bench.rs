@@ -179,16 +179,18 @@ fn pool_rate(threads: usize, duration: Duration, backend: Backend) -> f64 {
     let (found, _blocks) = crossbeam_channel::bounded(1);
     let pool = MinerPool::with_backend(threads, found, backend);
     pool.set_job(Some(bench_job()));
-    measure(duration, || pool.worker_hashes())
+    let (hashes, elapsed) = measure(duration, || pool.worker_hashes());
+    hashes as f64 / elapsed.as_secs_f64()
 }
 
 /// How long [`measure`] waits for a worker to report before it counts without it.
 const REPORT_LIMIT: Duration = Duration::from_secs(60);
 
-/// Hashes per second of a miner whose workers' hash counters `counts` reads: from the
-/// moment every worker has reported once (so all are running) for at least `duration`,
-/// and until every worker has reported again, so that one scheduled late still counts.
-pub(crate) fn measure(duration: Duration, counts: impl Fn() -> Vec<u64>) -> f64 {
+/// The hashes, and the time they took, of a miner whose workers' hash counters `counts`
+/// reads: from the moment every worker has reported once (so all are running) for at
+/// least `duration`, and until every worker has reported again, so that one scheduled
+/// late still counts.
+pub(crate) fn measure(duration: Duration, counts: impl Fn() -> Vec<u64>) -> (u64, Duration) {
     let every_worker_reported = |since: &[u64]| {
         let start = Instant::now();
         while counts().iter().zip(since).any(|(now, then)| now == then) && start.elapsed() < REPORT_LIMIT {
@@ -200,7 +202,7 @@ pub(crate) fn measure(duration: Duration, counts: impl Fn() -> Vec<u64>) -> f64 
     std::thread::sleep(duration);
     every_worker_reported(&before);
     let (elapsed, after) = (start.elapsed(), counts());
-    (after.iter().sum::<u64>() - before.iter().sum::<u64>()) as f64 / elapsed.as_secs_f64()
+    (after.iter().sum::<u64>() - before.iter().sum::<u64>(), elapsed)
 }
 
 #[cfg(test)]
@@ -231,12 +233,12 @@ mod tests {
     fn measure_waits_for_every_worker() {
         // A worker that has not reported yet: the measurement waits for it.
         let calls = std::cell::Cell::new(0u64);
-        let rate = measure(Duration::from_millis(1), || {
+        let (hashes, elapsed) = measure(Duration::from_millis(1), || {
             calls.set(calls.get() + 1);
             // Worker 1 reports only on the fourth look.
             vec![calls.get() * 10, if calls.get() >= 4 { calls.get() } else { 0 }]
         });
-        assert!(rate > 0.0);
+        assert!(hashes > 0 && elapsed >= Duration::from_millis(1));
         assert!(calls.get() >= 4);
     }
 }
