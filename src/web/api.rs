@@ -38,6 +38,8 @@ pub struct Status<'a> {
     hashrate: f64,
     /// Miner threads.
     threads: usize,
+    /// The CPU miners' kernel, e.g. `"sha-ni/avx512vl"` (empty until the miners start).
+    kernel: &'a str,
     /// Blocks this peer mined.
     blocks_mined: u64,
     /// Words waiting for the next block.
@@ -67,6 +69,7 @@ pub fn status(snapshot: &Snapshot) -> Status<'_> {
         mining: snapshot.mining,
         hashrate: snapshot.miner.hashrate,
         threads: snapshot.miner.threads,
+        kernel: &snapshot.miner.backend,
         blocks_mined: snapshot.blocks_mined,
         pending_words: snapshot.pending_count,
         consensus: &snapshot.consensus,

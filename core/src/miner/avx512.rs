@@ -33,11 +33,11 @@ impl Avx512 {
         unsafe { x86::search(chunk, range) }
     }
 
-    /// `(H6 << 32) | H7` of the digest for `lo`.
+    /// The tails of `lo..lo + 16` hashed in one step (see `Backend::tails`).
     #[cfg(test)]
-    pub(crate) fn tail_words(self, chunk: &Chunk, lo: u32) -> u64 {
+    pub(crate) fn tails(self, chunk: &Chunk, lo: u32) -> Vec<u64> {
         // SAFETY: as in `search`: the token proves the target feature.
-        unsafe { x86::tail_words(chunk, lo) }
+        unsafe { x86::step_tails(chunk, lo) }
     }
 }
 
@@ -55,7 +55,7 @@ impl Avx512 {
 
     /// Unreachable: no token exists.
     #[cfg(test)]
-    pub(crate) fn tail_words(self, _chunk: &Chunk, _lo: u32) -> u64 {
+    pub(crate) fn tails(self, _chunk: &Chunk, _lo: u32) -> Vec<u64> {
         match self {}
     }
 }
@@ -227,14 +227,23 @@ mod x86 {
         }
     }
 
-    /// `(H6 << 32) | H7` of the digest for `lo`.
+    /// The tails (`(H6 << 32) | H7`, `H6` zero unless `chunk.mask` covers it) of
+    /// `lo..lo + 16`, hashed in one step.
     #[cfg(test)]
     #[target_feature(enable = "avx512f")]
-    pub(super) fn tail_words(chunk: &Chunk, lo: u32) -> u64 {
-        let (h6, h7) = by_v!(chunk.v, V => {
-            tails::<V, true>(&prepare::<V>(chunk), &chunk.midstate, words(lo, lo))
-        });
-        let lane0 = |x: __m512i| _mm_cvtsi128_si32(_mm512_castsi512_si128(x)) as u32;
-        (u64::from(lane0(h6)) << 32) | u64::from(lane0(h7))
+    pub(super) fn step_tails(chunk: &Chunk, lo: u32) -> Vec<u64> {
+        let wv = words(lo, lo + LANES - 1);
+        let (h6, h7) = if chunk.mask >> 32 == 0 {
+            by_v!(chunk.v, V => tails::<V, false>(&prepare::<V>(chunk), &chunk.midstate, wv))
+        } else {
+            by_v!(chunk.v, V => tails::<V, true>(&prepare::<V>(chunk), &chunk.midstate, wv))
+        };
+        let (mut h6s, mut h7s) = ([0u32; 16], [0u32; 16]);
+        // SAFETY: each array is 16 u32s, the 64 bytes an unaligned store writes.
+        unsafe {
+            _mm512_storeu_epi32(h6s.as_mut_ptr().cast(), h6);
+            _mm512_storeu_epi32(h7s.as_mut_ptr().cast(), h7);
+        }
+        h6s.iter().zip(h7s).map(|(&h6, h7)| (u64::from(h6) << 32) | u64::from(h7)).collect()
     }
 }

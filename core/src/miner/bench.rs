@@ -1,5 +1,6 @@
 //! The mining benchmark: hashes per second of the naive method, the midstate method and
-//! Blockpeer's kernels on a realistic job, on one thread and on several.
+//! Blockpeer's kernels on a realistic job, on one thread and on several. Every thread's
+//! work counts at least once whatever the scheduling, so no rate is ever 0.
 
 use super::job::Job;
 use super::kernel::Backend;
@@ -39,22 +40,28 @@ pub struct BenchRow {
     pub hashes_per_second: f64,
     /// Hashes per second per thread.
     pub per_thread: f64,
+    /// This rate over the naive method's on as many threads.
+    pub speedup: f64,
 }
 
 impl BenchReport {
-    /// A readable, aligned text table: method, backend, threads, total and per-thread MH/s.
+    /// A readable, aligned text table: method, backend, threads, total and per-thread
+    /// MH/s, and the speed-up over the naive method.
     pub fn table(&self) -> String {
-        let mut out =
-            format!("{:<10} {:<9} {:>7} {:>11} {:>12}\n", "method", "backend", "threads", "total MH/s", "MH/s/thread");
+        let mut out = format!(
+            "{:<10} {:<15} {:>7} {:>11} {:>12} {:>8}\n",
+            "method", "backend", "threads", "total MH/s", "MH/s/thread", "× naive"
+        );
         for row in &self.rows {
             let _ = writeln!(
                 out,
-                "{:<10} {:<9} {:>7} {:>11.2} {:>12.2}",
+                "{:<10} {:<15} {:>7} {:>11.2} {:>12.2} {:>7.1}×",
                 row.method,
                 row.backend,
                 row.threads,
                 row.hashes_per_second / 1e6,
-                row.per_thread / 1e6
+                row.per_thread / 1e6,
+                row.speedup
             );
         }
         out
@@ -75,17 +82,22 @@ pub fn run_bench(threads: usize, seconds: f64) -> BenchReport {
     let counts: Vec<usize> = if threads == 1 { vec![1] } else { vec![1, threads] };
     let mut rows = Vec::new();
     for &n in &counts {
-        rows.push(row("naive", "sha2", n, on_threads(n, duration, naive)));
-        rows.push(row("midstate", "sha2", n, on_threads(n, duration, midstate)));
+        let naive_rate = on_threads(n, duration, naive);
+        let row = |method, backend, rate: f64| BenchRow {
+            method,
+            backend,
+            threads: n,
+            hashes_per_second: rate,
+            per_thread: rate / n as f64,
+            speedup: rate / naive_rate,
+        };
+        rows.push(row("naive", "sha2", naive_rate));
+        rows.push(row("midstate", "sha2", on_threads(n, duration, midstate)));
         for &backend in &backends {
-            rows.push(row("blockpeer", backend.name(), n, pool_rate(n, duration, backend)));
+            rows.push(row("blockpeer", backend.name(), pool_rate(n, duration, backend)));
         }
     }
     BenchReport { seconds, threads, rows }
-}
-
-fn row(method: &'static str, backend: &'static str, threads: usize, rate: f64) -> BenchRow {
-    BenchRow { method, backend, threads, hashes_per_second: rate, per_thread: rate / threads as f64 }
 }
 
 /// The benchmark's job: a 64-hex parent hash, a name and five words, never solved.
@@ -100,8 +112,8 @@ pub(crate) fn bench_job() -> Job {
     }
 }
 
-/// Runs `method(thread index, deadline)` (returning the nonces it hashed) on `threads`
-/// threads; the total rate.
+/// Runs `method(thread index, deadline)` (returning the nonces it hashed, at least one
+/// batch whenever it starts) on `threads` threads; the total rate.
 fn on_threads(threads: usize, duration: Duration, method: fn(u64, Instant) -> u64) -> f64 {
     let start = Instant::now();
     let deadline = start + duration;
@@ -119,7 +131,8 @@ fn naive(thread: u64, deadline: Instant) -> u64 {
     let mut nonce = String::with_capacity(24);
     let mut counter = thread << 40;
     let mut hashed = 0;
-    while Instant::now() < deadline {
+    // At least one batch, however late the thread starts.
+    loop {
         for _ in 0..4096 {
             nonce.clear();
             let _ = write!(nonce, "{counter}");
@@ -128,8 +141,10 @@ fn naive(thread: u64, deadline: Instant) -> u64 {
             counter += 1;
         }
         hashed += 4096;
+        if Instant::now() >= deadline {
+            return hashed;
+        }
     }
-    hashed
 }
 
 /// The midstate once, then sha2's full compression of the last block per nonce.
@@ -139,10 +154,8 @@ fn midstate(thread: u64, deadline: Instant) -> u64 {
     let template = Template::new(&prefix, layout, thread);
     let v = layout.varying_word();
     let mut hashed = 0;
+    // At least one chunk, however late the thread starts.
     for chunk in 0..layout.chunks() {
-        if Instant::now() >= deadline {
-            break;
-        }
         let words = template.chunk_words(chunk);
         let mut block = [0u8; 64];
         for (bytes, word) in block.chunks_mut(4).zip(words) {
@@ -155,6 +168,9 @@ fn midstate(thread: u64, deadline: Instant) -> u64 {
             black_box(state[7] == 0);
         }
         hashed += u64::from(CHUNK);
+        if Instant::now() >= deadline {
+            break;
+        }
     }
     hashed
 }
@@ -164,16 +180,30 @@ fn pool_rate(threads: usize, duration: Duration, backend: Backend) -> f64 {
     let (found, _blocks) = crossbeam_channel::bounded(1);
     let pool = MinerPool::with_backend(threads, found, backend);
     pool.set_job(Some(bench_job()));
-    // Let the workers wake and take the job before the clock starts.
-    std::thread::sleep(Duration::from_millis(20).min(duration));
-    let (start, before) = (Instant::now(), pool.hashes());
+    let (hashes, elapsed) = measure(duration, || pool.worker_hashes());
+    hashes as f64 / elapsed.as_secs_f64()
+}
+
+/// How long [`measure`] waits for a worker to report before it counts without it.
+const REPORT_LIMIT: Duration = Duration::from_secs(60);
+
+/// The hashes, and the time they took, of a miner whose workers' hash counters `counts`
+/// reads: from the moment every worker has reported once (so all are running) for at
+/// least `duration`, and until every worker has reported again, so that one scheduled
+/// late still counts.
+pub(crate) fn measure(duration: Duration, counts: impl Fn() -> Vec<u64>) -> (u64, Duration) {
+    let every_worker_reported = |since: &[u64]| {
+        let start = Instant::now();
+        while counts().iter().zip(since).any(|(now, then)| now == then) && start.elapsed() < REPORT_LIMIT {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    every_worker_reported(&counts());
+    let (start, before) = (Instant::now(), counts());
     std::thread::sleep(duration);
-    // Workers report every 10 000 nonces: on a very short run, wait for one report.
-    while pool.hashes() == before && start.elapsed() < duration + Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let (elapsed, after) = (start.elapsed(), pool.hashes());
-    (after - before) as f64 / elapsed.as_secs_f64()
+    every_worker_reported(&before);
+    let (elapsed, after) = (start.elapsed(), counts());
+    (after.iter().sum::<u64>() - before.iter().sum::<u64>(), elapsed)
 }
 
 #[cfg(test)]
@@ -183,15 +213,33 @@ mod tests {
     #[test]
     fn tiny_bench_is_sane() {
         let report = run_bench(2, 0.05);
-        assert!(report.rows.len() >= 6, "{report:?}");
+        // Per thread count: naive, midstate, and every kernel this CPU runs.
+        let kernels = Backend::available().len();
+        assert_eq!(report.rows.len(), 2 * (2 + kernels), "{report:?}");
         for row in &report.rows {
+            // Every thread hashes at least one batch, so no rate is 0 however busy the machine.
             assert!(row.hashes_per_second > 0.0, "{row:?}");
             assert!(row.per_thread > 0.0 && row.per_thread <= row.hashes_per_second);
+            assert!(row.speedup > 0.0, "{row:?}");
         }
+        assert!(report.rows.iter().filter(|r| r.method == "naive").all(|r| r.speedup == 1.0));
         let table = report.table();
         assert!(table.lines().count() == report.rows.len() + 1, "{table}");
-        assert!(table.contains("blockpeer") && table.contains("naive"));
+        assert!(table.contains("blockpeer") && table.contains("naive") && table.contains("× naive"));
         let json = serde_json::to_string(&report).unwrap_or_default();
-        assert!(json.contains("hashes_per_second"), "{json}");
+        assert!(json.contains("hashes_per_second") && json.contains("speedup"), "{json}");
+    }
+
+    #[test]
+    fn measure_waits_for_every_worker() {
+        // A worker that has not reported yet: the measurement waits for it.
+        let calls = std::cell::Cell::new(0u64);
+        let (hashes, elapsed) = measure(Duration::from_millis(1), || {
+            calls.set(calls.get() + 1);
+            // Worker 1 reports only on the fourth look.
+            vec![calls.get() * 10, if calls.get() >= 4 { calls.get() } else { 0 }]
+        });
+        assert!(hashes > 0 && elapsed >= Duration::from_millis(1));
+        assert!(calls.get() >= 4);
     }
 }

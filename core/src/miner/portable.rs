@@ -68,7 +68,7 @@ fn t1(e: u32, f: u32, g: u32, h: u32, kw: u32) -> u32 {
 
 /// One full round.
 #[inline(always)]
-fn round(s: &mut [u32; 8], kw: u32) {
+pub(crate) fn round(s: &mut [u32; 8], kw: u32) {
     let [a, b, c, d, e, f, g, h] = *s;
     let t1 = t1(e, f, g, h, kw);
     let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
@@ -168,8 +168,9 @@ pub(crate) fn search(chunk: &Chunk, range: Range<u32>) -> Option<u32> {
     by_v!(chunk.v, V => search_v::<V>(chunk, range))
 }
 
-/// `(H6 << 32) | H7` of the digest for `lo`.
+/// The tail of `lo` (`(H6 << 32) | H7`, `H6` zero unless `chunk.mask` covers it).
 #[cfg(test)]
-pub(crate) fn tail_words(chunk: &Chunk, lo: u32) -> u64 {
-    by_v!(chunk.v, V => tail::<V>(&prepare::<V>(chunk), chunk.midstate, low_word(lo), true))
+pub(crate) fn tails(chunk: &Chunk, lo: u32) -> Vec<u64> {
+    let need_h6 = chunk.mask >> 32 != 0;
+    vec![by_v!(chunk.v, V => tail::<V>(&prepare::<V>(chunk), chunk.midstate, low_word(lo), need_h6))]
 }

@@ -161,7 +161,7 @@ pub struct MinerStats {
     pub hashrate: f64,
     /// Worker threads.
     pub threads: usize,
-    /// Search path ("sha-ni", "portable").
+    /// The CPU kernel in use (`MinerPool::backend`: "sha-ni/avx512vl", "avx512", …).
     pub backend: String,
     /// Nonces hashed since start.
     pub total_hashes: u64,

@@ -50,7 +50,7 @@ impl MiningView {
             ui.label("CUDA");
             ui.horizontal(|ui| cuda_switch(ui, session, &snapshot.miner));
             ui.end_row();
-            ui.label("Search path");
+            ui.label("Kernel");
             ui.label(if snapshot.miner.backend.is_empty() { "—" } else { &snapshot.miner.backend });
             ui.end_row();
             ui.label("Blocks found by us");

@@ -4,14 +4,12 @@
 use super::CudaError;
 use super::feed::PER_THREAD;
 use super::worker::{CudaMiner, CudaState};
-use crate::miner::bench::bench_job;
+use crate::miner::bench::{bench_job, measure};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
 /// How long the GPU may take to open and compile the kernel.
 const STARTUP_LIMIT: Duration = Duration::from_secs(120);
-/// Mining before the clock starts (the driver compiles the PTX on the first launch).
-const WARM_UP: Duration = Duration::from_millis(500);
 
 /// What the benchmark measured.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -41,7 +39,7 @@ impl CudaBenchReport {
     }
 }
 
-/// Mines the benchmark job on GPU 0 for `seconds` after a short warm-up; an error says why
+/// Mines the benchmark job on GPU 0 for `seconds` from its first hashes; an error says why
 /// CUDA is unavailable.
 pub fn run_cuda_bench(seconds: f64) -> Result<CudaBenchReport, CudaError> {
     let (found, _blocks) = crossbeam_channel::bounded(1);
@@ -58,17 +56,16 @@ pub fn run_cuda_bench(seconds: f64) -> Result<CudaBenchReport, CudaError> {
             }
         }
     };
-    std::thread::sleep(WARM_UP);
-    let (start, before) = (Instant::now(), miner.hashes());
-    std::thread::sleep(Duration::from_secs_f64(seconds.max(0.001)));
-    let (elapsed, after) = (start.elapsed(), miner.hashes());
+    // The clock starts at the first hashes (the driver compiles the PTX on the first
+    // launch) and stops at a report after `seconds`: never a zero rate.
+    let (hashes, elapsed) = measure(Duration::from_secs_f64(seconds.max(0.001)), || vec![miner.hashes()]);
     if let CudaState::Failed(error) = miner.state() {
         return Err(error);
     }
     Ok(CudaBenchReport {
         device,
         seconds: elapsed.as_secs_f64(),
-        hashes_per_second: (after - before) as f64 / elapsed.as_secs_f64(),
+        hashes_per_second: hashes as f64 / elapsed.as_secs_f64(),
         per_thread: PER_THREAD,
     })
 }
