@@ -4,6 +4,7 @@
 
 pub mod cuda;
 mod deadlines;
+mod flight;
 mod fuzz;
 mod simnet;
 mod traffic;

@@ -7,13 +7,13 @@
 //! node's own work. Every datagram is counted per node and message type (`traffic`).
 
 use super::deadlines::Deadlines;
+use super::flight::{Datagram, InFlight};
 use super::mine_naive;
 use super::traffic::{self, ByKind, Kinds};
 use crate::chain::Chain;
 use crate::miner::Job;
 use crate::node::{Command, Config, Event, Input, Node, Output};
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -35,9 +35,6 @@ pub struct SimNode {
     job: Option<(Instant, Job)>,
     traffic: ByKind,
 }
-
-/// A datagram in flight: (arrival, sequence, to, from, bytes).
-type InFlight = Reverse<(Instant, u64, SocketAddr, SocketAddr, Vec<u8>)>;
 
 /// What happened to the datagrams the nodes sent, network-wide.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -61,13 +58,12 @@ pub struct SimNet {
     start: Instant,
     nodes: Vec<SimNode>,
     index: BTreeMap<SocketAddr, usize>,
-    queue: BinaryHeap<InFlight>,
+    flight: InFlight,
     deadlines: Deadlines,
     /// Nodes lent out by `sim_node`, whose deadline may have changed.
     dirty: Vec<usize>,
     kinds: Kinds,
     rng: fastrand::Rng,
-    seq: u64,
     stats: NetStats,
     /// Probability that a datagram is lost.
     pub loss: f64,
@@ -90,12 +86,11 @@ impl SimNet {
             start: now,
             nodes: Vec::new(),
             index: BTreeMap::new(),
-            queue: BinaryHeap::new(),
+            flight: InFlight::default(),
             deadlines: Deadlines::default(),
             dirty: Vec::new(),
             kinds: Kinds::default(),
             rng: fastrand::Rng::with_seed(seed),
-            seq: 0,
             stats: NetStats::default(),
             loss: 0.0,
             duplicate: 0.0,
@@ -187,7 +182,8 @@ impl SimNet {
     /// Delivers `bytes` to `to` as if sent from `from`, now.
     pub fn inject(&mut self, to: SocketAddr, from: SocketAddr, bytes: Vec<u8>) {
         if let Some(&i) = self.index.get(&to) {
-            self.deliver(i, from, bytes);
+            let kind = self.kinds.of(&bytes);
+            self.deliver(i, Datagram { to, from, kind, bytes });
         }
     }
 
@@ -199,7 +195,7 @@ impl SimNet {
         }
         let mut steps_now: u64 = 0;
         loop {
-            let next_datagram = self.queue.peek().map(|Reverse((t, ..))| *t);
+            let next_datagram = self.flight.next_arrival();
             let next_node = self.deadlines.next();
             let next = [next_datagram, next_node.map(|(t, _)| t)].into_iter().flatten().min();
             match next {
@@ -214,11 +210,11 @@ impl SimNet {
                 }
             }
             if next_datagram.is_some_and(|t| t <= self.now) {
-                let Some(Reverse((_, _, to, from, bytes))) = self.queue.pop() else {
+                let Some(datagram) = self.flight.pop() else {
                     continue;
                 };
-                match self.index.get(&to).copied().filter(|i| self.nodes[*i].online) {
-                    Some(i) => self.deliver(i, from, bytes),
+                match self.index.get(&datagram.to).copied().filter(|i| self.nodes[*i].online) {
+                    Some(i) => self.deliver(i, datagram),
                     None => self.stats.undeliverable += 1,
                 }
             } else if let Some((_, i)) = next_node {
@@ -228,9 +224,8 @@ impl SimNet {
     }
 
     /// Hands node `i` a datagram now.
-    fn deliver(&mut self, i: usize, from: SocketAddr, bytes: Vec<u8>) {
+    fn deliver(&mut self, i: usize, Datagram { from, kind, bytes, .. }: Datagram) {
         self.stats.delivered += 1;
-        let kind = self.kinds.of(&bytes);
         let sim = &mut self.nodes[i];
         traffic::record(&mut sim.traffic, kind, bytes.len(), true);
         sim.node.handle_input(self.now, Input::Datagram { from, bytes });
@@ -282,7 +277,8 @@ impl SimNet {
                         continue;
                     }
                     self.stats.sent += 1;
-                    traffic::record(&mut sim.traffic, self.kinds.of(&bytes), bytes.len(), false);
+                    let kind = self.kinds.of(&bytes);
+                    traffic::record(&mut sim.traffic, kind, bytes.len(), false);
                     let copies = if self.rng.f64() < self.duplicate { 2 } else { 1 };
                     self.stats.duplicated += copies - 1;
                     for copy in 1..=copies {
@@ -292,9 +288,8 @@ impl SimNet {
                         }
                         let (lo, hi) = self.latency;
                         let delay = lo + (hi - lo).mul_f64(self.rng.f64());
-                        self.seq += 1;
                         let bytes = if copy == copies { std::mem::take(&mut bytes) } else { bytes.clone() };
-                        self.queue.push(Reverse((now + delay, self.seq, to, addr, bytes)));
+                        self.flight.push(now + delay, Datagram { to, from: addr, kind, bytes });
                     }
                 }
                 Output::MinerJob(job) => {

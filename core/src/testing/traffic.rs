@@ -4,7 +4,7 @@
 
 use crate::node::Traffic;
 use crate::protocol::decode;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The type of a datagram that does not decode.
 pub const MALFORMED: &str = "MALFORMED";
@@ -13,11 +13,11 @@ pub const MALFORMED: &str = "MALFORMED";
 pub type ByKind = BTreeMap<&'static str, Traffic>;
 
 /// Names message types cheaply: our encoder writes `type` first, so the bytes after
-/// `{"type":"` name it; each name seen is decoded once and remembered. A datagram that
-/// does not start so is decoded in full.
+/// `{"type":"` name it; each name seen is decoded once and remembered (a handful, so a
+/// list). A datagram that does not start so is decoded in full.
 #[derive(Debug, Default)]
 pub(super) struct Kinds {
-    known: HashMap<Vec<u8>, &'static str>,
+    known: Vec<(Vec<u8>, &'static str)>,
 }
 
 impl Kinds {
@@ -26,12 +26,12 @@ impl Kinds {
         let Some(name) = type_name(bytes) else {
             return decoded_kind(bytes);
         };
-        if let Some(kind) = self.known.get(name) {
+        if let Some((_, kind)) = self.known.iter().find(|(known, _)| known == name) {
             return kind;
         }
         let kind = decoded_kind(bytes);
         if kind != MALFORMED {
-            self.known.insert(name.to_vec(), kind);
+            self.known.push((name.to_vec(), kind));
         }
         kind
     }
