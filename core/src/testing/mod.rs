@@ -6,6 +6,7 @@ pub mod cuda;
 mod deadlines;
 mod flight;
 mod fuzz;
+pub mod scale;
 mod simnet;
 mod traffic;
 
