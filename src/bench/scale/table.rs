@@ -104,13 +104,16 @@ fn stopped_note(size: &Size) -> String {
         num(r.datagrams_delivered as f64),
         num(r.datagrams_delivered as f64 / m.wall_s.max(1e-9)),
     );
-    if let Some(e) = &size.extrapolated {
-        let _ = write!(
-            note,
-            " Figures marked ~ are extrapolated from the two largest sizes that finished: datagrams per peer grow as \
-             N^{:.2} there.",
-            e.exponent
-        );
+    match &size.extrapolated {
+        Some(e) => {
+            let _ = write!(
+                note,
+                " Figures marked ~ are extrapolated from the two largest sizes that finished: datagrams per peer grow \
+                 as N^{:.2} there.",
+                e.exponent
+            );
+        }
+        None => note += " Run two smaller sizes with it (e.g. --peers 30,100,N) to extrapolate its figures.",
     }
     note + "\n"
 }
