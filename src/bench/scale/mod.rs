@@ -23,10 +23,10 @@ const DEFAULT_SIZES: [u16; 5] = [10, 30, 100, 300, 1000];
 #[derive(Debug, clap::Args)]
 pub struct ScaleArgs {
     /// Network sizes to run, e.g. `--peers 1000` or `--peers 10,100` (default 10, 30, 100, 300, 1000).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u16).range(2..=50_000))]
     pub peers: Vec<u16>,
     /// Virtual minutes measured after one minute of warm-up.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     pub minutes: u32,
     /// Seed of the network's loss and latency and the peers' random numbers.
     #[arg(long, default_value_t = 1)]
