@@ -4,7 +4,7 @@
 use crate::cli::PeerArgs;
 use crate::web::{self, WebServer};
 use anyhow::{Context, bail};
-use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError, dns_resolver};
+use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError};
 use blockpeer_core::node::Config;
 use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::path::PathBuf;
@@ -30,7 +30,6 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
     node.min_peers = args.min_peers;
     node.word_interval = Duration::from_secs_f64(args.word_interval);
     node.seed = fastrand_seed();
-    node.resolver = Some(dns_resolver());
     let threads = args.threads.map_or_else(available_cores, usize::from);
     Ok(EngineConfig {
         node,

@@ -78,6 +78,7 @@ fn write_hostile_chain(dir: &Path) -> Chain {
         prev_hash: chain.tip().map(|b| b.hash.clone()),
         mined_by: HOSTILE_MINER.to_owned(),
         messages: HOSTILE_MESSAGES.iter().map(|m| (*m).to_owned()).collect(),
+        timestamp: None,
         difficulty: DIFFICULTY,
     };
     chain.append(mine_naive(&job)).unwrap();
@@ -94,6 +95,7 @@ fn announce_next(chain: &Chain, miner: &str) -> Vec<u8> {
         prev_hash: chain.tip().map(|b| b.hash.clone()),
         mined_by: miner.to_owned(),
         messages: vec!["live".to_owned()],
+        timestamp: None,
         difficulty: DIFFICULTY,
     };
     let mut message = serde_json::to_value(mine_naive(&job)).unwrap();

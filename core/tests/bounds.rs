@@ -1,10 +1,11 @@
 //! Proves every table and queue of a node has a limit and counts what it refused,
 //! and that the node cannot be turned into an amplifier: spoofed FLOODs get one
-//! FLOOD-REPLY per id and few per second, strangers get a small byte budget, and
-//! each FLOOD id is forwarded once.
+//! FLOOD-REPLY per id and few per second, strangers get a small byte budget, each
+//! FLOOD id is forwarded once, and a host name is looked up without holding up anything.
 
 #![allow(clippy::unwrap_used)]
 
+use blockpeer_core::chain::Generation;
 use blockpeer_core::chain::{Chain, Limits};
 use blockpeer_core::node::{Command, Config, Input, Node, Output};
 use blockpeer_core::protocol::{Flood, Message};
@@ -22,7 +23,8 @@ fn addr(last: u8, port: u16) -> SocketAddr {
 }
 
 fn flood(host: &str, port: u16, id: &str) -> Vec<u8> {
-    Message::Flood(Flood { host: host.into(), port, id: id.into(), name: "x".into() }).encode()
+    Message::Flood(Flood { generation: Generation::Flood, host: host.into(), port, id: id.into(), name: "x".into() })
+        .encode()
 }
 
 /// Feeds a datagram; returns what the node sends, as (to, bytes).
@@ -146,4 +148,42 @@ fn strangers_get_a_small_byte_budget() {
     // One second of requests: at most the burst plus a second's budget (2 × 16 KiB + 16 KiB).
     assert!(sent <= 48 * 1024, "{sent} bytes sent for {received} received");
     assert!(node.snapshot(now).counters.replies_throttled > 0);
+}
+
+#[test]
+fn a_host_name_is_looked_up_without_holding_anything_up() {
+    let (mut node, now) = node_with(Chain::new(Limits::new(1)));
+    let named = Message::Flood(Flood {
+        generation: Generation::Flood,
+        host: "Slow.Example".into(),
+        port: 7,
+        id: "n1".into(),
+        name: "far".into(),
+    });
+    node.handle_input(now, Input::Datagram { from: addr(1, 7), bytes: named.encode() });
+    let outputs: Vec<Output> = std::iter::from_fn(|| node.poll_output()).collect();
+    assert_eq!(outputs, vec![Output::Resolve { host: "Slow.Example".into() }], "asked for, not answered yet");
+    // While the name is looked up, others are answered at once.
+    let sent = feed(&mut node, now, addr(2, 9), br#"{"type":"STATS"}"#.to_vec());
+    assert_eq!(sent.len(), 1, "the STATS is answered");
+    // The answer comes: the FLOOD is handled as if it had named the address.
+    node.handle_input(now, Input::Resolved { host: "Slow.Example".into(), ip: Some([127, 9, 8, 77].into()) });
+    let replies: Vec<SocketAddr> = std::iter::from_fn(|| node.poll_output())
+        .filter_map(|o| match o {
+            Output::Send { to, .. } => Some(to),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replies, vec![addr(77, 7)], "the FLOOD-REPLY goes to the resolved originator");
+    assert!(node.snapshot(now).peers.iter().any(|p| p.address == "127.9.8.77:7" && p.name == "far"));
+    // Next time the name is known: no lookup.
+    let again = Message::Flood(Flood {
+        generation: Generation::Flood,
+        host: "slow.example".into(),
+        port: 7,
+        id: "n2".into(),
+        name: "far".into(),
+    });
+    node.handle_input(now, Input::Datagram { from: addr(1, 7), bytes: again.encode() });
+    assert!(std::iter::from_fn(|| node.poll_output()).all(|o| !matches!(o, Output::Resolve { .. })));
 }

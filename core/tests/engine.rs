@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use blockpeer_core::chain::Generation;
 use blockpeer_core::chain::{ChainStore, Limits};
 use blockpeer_core::engine::{EngineConfig, EngineHandle, start};
 use blockpeer_core::node::{Command, Config, Event};
@@ -64,7 +65,13 @@ fn a_subscriber_that_never_reads_costs_a_bounded_queue() {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     for i in 0..1100u32 {
         let host = format!("127.1.{}.{}", i / 250, i % 250 + 1);
-        let flood = Message::Flood(Flood { host, port: 9, id: format!("e{i}"), name: String::new() });
+        let flood = Message::Flood(Flood {
+            generation: Generation::Flood,
+            host,
+            port: 9,
+            id: format!("e{i}"),
+            name: String::new(),
+        });
         socket.send_to(&flood.encode(), handle.local_addr()).unwrap();
         if i % 100 == 0 {
             std::thread::sleep(Duration::from_millis(5));
@@ -86,7 +93,13 @@ fn a_late_subscriber_first_learns_the_peers_already_known() {
     let sockets: Vec<UdpSocket> = (0..3).map(|_| UdpSocket::bind("127.0.0.1:0").unwrap()).collect();
     for (i, socket) in sockets.iter().enumerate() {
         let port = socket.local_addr().unwrap().port();
-        let flood = Flood { host: "127.0.0.1".into(), port, id: format!("late{i}"), name: format!("p{i}") };
+        let flood = Flood {
+            generation: Generation::Flood,
+            host: "127.0.0.1".into(),
+            port,
+            id: format!("late{i}"),
+            name: format!("p{i}"),
+        };
         socket.send_to(&Message::Flood(flood).encode(), handle.local_addr()).unwrap();
     }
     wait_until("three peers", || handle.snapshot().peers.len() == 3);

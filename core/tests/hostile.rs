@@ -165,6 +165,7 @@ fn a_flood_of_invalid_announces_changes_nothing() {
             nonce: n.to_string(),
             messages: vec!["spam".into()],
             hash: if n % 2 == 0 { tip.hash.clone() } else { format!("{:064x}", n << 8) },
+            timestamp: None,
         };
         let bytes = Message::Announce(forged).encode();
         for i in 0..HONEST {

@@ -23,6 +23,7 @@ fn mined_blocks_are_accepted_by_a_second_node() {
             prev_hash: chain.tip().map(|b| b.hash.clone()),
             mined_by: "pool".into(),
             messages: vec!["fast".into(), "miner".into()],
+            timestamp: None,
             difficulty,
         };
         pool.set_job(Some(job));
@@ -47,6 +48,7 @@ fn a_new_job_replaces_the_old_one_at_once() {
         prev_hash: None,
         mined_by: "pool".into(),
         messages: vec![word.into()],
+        timestamp: None,
         difficulty,
     };
     // An impossible job keeps the workers busy; the easy one must come back quickly.

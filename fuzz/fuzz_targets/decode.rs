@@ -7,6 +7,7 @@ use blockpeer_core::protocol::{Message, decode};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    blockpeer_core::testing::log_everything();
     if let Ok(message) = decode(data)
         && !matches!(message, Message::Unknown { .. })
     {

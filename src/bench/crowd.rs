@@ -2,6 +2,7 @@
 //! peer (some forwarding each other's FLOODs, which draws links in the peer graph) and
 //! answer its STATS, most with its own chain, some with a shorter one.
 
+use blockpeer_core::chain::Generation;
 use blockpeer_core::protocol::{Flood, Message, StatsReply, decode};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
@@ -49,7 +50,14 @@ impl Drop for Crowd {
 fn run(sockets: &[UdpSocket], target: SocketAddr, height: u64, tip: Option<&str>, stop: &AtomicBool) {
     let ports: Vec<u16> = sockets.iter().filter_map(|s| s.local_addr().ok()).map(|a| a.port()).collect();
     let flood = |port: u16, id: String| {
-        Message::Flood(Flood { host: "127.0.0.1".into(), port, id, name: format!("crowd-{port}") }).encode()
+        Message::Flood(Flood {
+            generation: Generation::Flood,
+            host: "127.0.0.1".into(),
+            port,
+            id,
+            name: format!("crowd-{port}"),
+        })
+        .encode()
     };
     let (mut round, mut next_flood, mut buf) = (0u64, Instant::now(), [0u8; 2048]);
     while !stop.load(Ordering::Relaxed) {

@@ -1,12 +1,16 @@
-//! Block and chain validation (PROTOCOL.md §5), each rejection with its reason.
+//! Block and chain validation (PROTOCOL.md §5, PROTOCOL-GOSSIP.md §2), each rejection
+//! with its reason.
 
 use super::block::Block;
-use super::hash::{block_hash, digest_hex, hex_trailing_zeros, trailing_zero_nibbles};
+use super::generation::Generation;
+use super::hash::{digest_hex, hex_trailing_zeros, is_hash, trailing_zero_nibbles};
 use thiserror::Error;
 
 /// The rules a block must meet, besides linking to its parent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
+    /// The protocol generation: whether blocks carry (and hash) a timestamp.
+    pub generation: Generation,
     /// Required trailing hex zeros of the hash.
     pub difficulty: u32,
     /// Most messages a block may carry.
@@ -20,9 +24,21 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The network's rules at difficulty `difficulty`.
+    /// The FLOOD generation's rules at difficulty `difficulty`.
     pub const fn new(difficulty: u32) -> Self {
-        Self { difficulty, max_messages: 10, max_message_chars: 20, max_nonce_chars: 40, max_datagram: 1024 }
+        Self::of(Generation::Flood, difficulty)
+    }
+
+    /// The rules of `generation` at difficulty `difficulty`.
+    pub const fn of(generation: Generation, difficulty: u32) -> Self {
+        Self {
+            generation,
+            difficulty,
+            max_messages: 10,
+            max_message_chars: 20,
+            max_nonce_chars: 40,
+            max_datagram: 1024,
+        }
     }
 }
 
@@ -71,6 +87,12 @@ pub enum BlockError {
         /// The limit.
         max: usize,
     },
+    /// A FLOOD block with a timestamp, or a GOSSIP block without one.
+    #[error("{}", if *.expected == Generation::Gossip { "the block has no timestamp (GOSSIP blocks carry one)" } else { "the block has a timestamp (FLOOD blocks carry none)" })]
+    WrongGeneration {
+        /// The generation of the chain.
+        expected: Generation,
+    },
     /// The hash field is not 64 lowercase hex characters.
     #[error("hash is not 64 lowercase hex characters: {0:?}")]
     MalformedHash(String),
@@ -99,7 +121,7 @@ pub fn validate_block(block: &Block, parent: Option<&Block>, limits: &Limits) ->
         return Err(BlockError::WrongHeight { expected, got: block.height });
     }
     check_standalone(block, limits)?;
-    let digest = block_hash(parent.map(|p| p.hash.as_str()), &block.mined_by, &block.messages, &block.nonce);
+    let digest = block.hash_input(parent.map(|p| p.hash.as_str())).hash(&block.nonce);
     let computed = digest_hex(&digest);
     if computed != block.hash {
         return Err(BlockError::HashMismatch { computed });
@@ -111,6 +133,9 @@ pub fn validate_block(block: &Block, parent: Option<&Block>, limits: &Limits) ->
 /// The checks that need no parent: limits, size, hash format and difficulty. A block
 /// that fails them is worthless whatever chain it claims to belong to.
 pub fn check_standalone(block: &Block, limits: &Limits) -> Result<(), BlockError> {
+    if Generation::of_timestamp(block.timestamp) != limits.generation {
+        return Err(BlockError::WrongGeneration { expected: limits.generation });
+    }
     if block.messages.len() > limits.max_messages {
         return Err(BlockError::TooManyMessages { count: block.messages.len(), max: limits.max_messages });
     }
@@ -128,7 +153,7 @@ pub fn check_standalone(block: &Block, limits: &Limits) -> Result<(), BlockError
     if bytes > limits.max_datagram {
         return Err(BlockError::TooLarge { bytes, max: limits.max_datagram });
     }
-    if block.hash.len() != 64 || !block.hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if !is_hash(&block.hash) {
         return Err(BlockError::MalformedHash(block.hash.clone()));
     }
     let zeros = hex_trailing_zeros(&block.hash);

@@ -2,8 +2,9 @@
 //! node's next deadline, feeds them to the node, and carries out its outputs —
 //! datagrams sent, jobs to the miners, saves to the store, events to subscribers.
 
+use super::dns::Dns;
 use super::miners::Miners;
-use super::net::Datagram;
+use super::net::{Datagram, Queued};
 use super::persist::SaveRequest;
 use super::{EngineCommand, Published};
 use crate::chain::{Block, prefix_chars};
@@ -23,6 +24,7 @@ const BATCH: usize = 256;
 
 pub(super) struct Driver {
     node: Node,
+    dns: Dns,
     socket: UdpSocket,
     miners: Miners,
     found: Receiver<Block>,
@@ -38,19 +40,22 @@ pub(super) struct Driver {
 }
 
 impl Driver {
+    /// The engine thread's state for `node`, mining with `threads` (and CUDA if `cuda`);
+    /// starts the DNS threads.
     pub(super) fn new(
         node: Node,
         socket: UdpSocket,
-        threads: usize,
-        cuda: bool,
+        (threads, cuda): (usize, bool),
         saves: Sender<SaveRequest>,
         published: Arc<Published>,
         dropped: Arc<AtomicU64>,
-    ) -> Self {
+    ) -> std::io::Result<Self> {
         let (found_tx, found) = bounded(16);
         let now = Instant::now();
-        Self {
+        let dns = Dns::start()?;
+        Ok(Self {
             node,
+            dns,
             socket,
             miners: Miners::new(threads, found_tx, cuda),
             found,
@@ -63,10 +68,16 @@ impl Driver {
             dirty: true,
             last_publish: now,
             next_sample: now,
-        }
+        })
     }
 
-    pub(super) fn run(mut self, datagrams: &Receiver<Datagram>, commands: &Receiver<EngineCommand>) {
+    /// Runs until shut down: datagrams (and the meter of their queue's bytes), commands,
+    /// found blocks and DNS answers in; the node's outputs out.
+    pub(super) fn run(
+        mut self,
+        (datagrams, queued): (&Receiver<Datagram>, &Queued),
+        commands: &Receiver<EngineCommand>,
+    ) {
         self.flush_outputs();
         loop {
             let deadline = self.next_deadline();
@@ -74,11 +85,13 @@ impl Driver {
             let mut handled = 0;
             select! {
                 recv(datagrams) -> msg => if let Ok((from, bytes)) = msg {
+                    queued.taken(bytes.len());
                     self.node.handle_input(Instant::now(), Input::Datagram { from, bytes });
                     handled += 1;
                     // Drain a burst before flushing, so replies go out in one sweep.
                     while handled < BATCH {
                         let Ok((from, bytes)) = datagrams.try_recv() else { break };
+                        queued.taken(bytes.len());
                         self.node.handle_input(Instant::now(), Input::Datagram { from, bytes });
                         handled += 1;
                     }
@@ -98,6 +111,9 @@ impl Driver {
                 },
                 recv(self.found) -> msg => if let Ok(block) = msg {
                     self.node.handle_input(Instant::now(), Input::Mined(block));
+                },
+                recv(self.dns.answers) -> msg => if let Ok((host, ip)) = msg {
+                    self.node.handle_input(Instant::now(), Input::Resolved { host, ip });
                 },
                 default(timeout) => {}
             }
@@ -139,6 +155,9 @@ impl Driver {
                 Output::MinerJob(job) => {
                     self.mining_job = job.is_some();
                     self.miners.set_job(job);
+                }
+                Output::Resolve { host } => {
+                    self.dns.ask(host);
                 }
                 Output::ChainChanged { from } => {
                     self.changed_from = Some(self.changed_from.map_or(from, |f| f.min(from)));

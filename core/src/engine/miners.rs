@@ -155,6 +155,7 @@ mod tests {
             prev_hash: None,
             mined_by: "miners".into(),
             messages: vec!["cpu".into()],
+            timestamp: None,
             difficulty: 2,
         }));
         // The CPU mines while CUDA starts, and after it fails.

@@ -8,13 +8,12 @@
 //! engine thread panics — a bug — the engine says so: [`EngineHandle::failure`] tells
 //! why, and every subscriber receives [`Event::Stopped`] before its stream ends.
 
+mod dns;
 mod driver;
 mod hashrate;
 mod miners;
 mod net;
 mod persist;
-
-pub use net::dns_resolver;
 
 use crate::chain::{ChainStore, Limits, LoadReport};
 use crate::node::{Command, Config, Event, Node, Snapshot};
@@ -214,15 +213,22 @@ pub fn start(config: EngineConfig) -> Result<EngineHandle, StartError> {
         std::thread::Builder::new().name(name.to_owned()).spawn(move || span.in_scope(f)).map_err(StartError::Thread)
     };
     let (stop_rx, dropped_rx) = (stop.clone(), dropped.clone());
-    threads.push(spawn("net-rx", Box::new(move || net::receive_loop(&recv_socket, &net_tx, &stop_rx, &dropped_rx)))?);
+    let queued = Arc::new(net::Queued::default());
+    let rx_queued = queued.clone();
+    threads.push(spawn(
+        "net-rx",
+        Box::new(move || net::receive_loop(&recv_socket, &net_tx, &rx_queued, &stop_rx, &dropped_rx)),
+    )?);
     let store_published = published.clone();
     threads.push(spawn("store", Box::new(move || persist::store_loop(store, &save_rx, &store_published)))?);
-    let driver = driver::Driver::new(node, socket, config.threads, config.cuda, save_tx, published.clone(), dropped);
+    let mining = (config.threads, config.cuda);
+    let driver =
+        driver::Driver::new(node, socket, mining, save_tx, published.clone(), dropped).map_err(StartError::Thread)?;
     let watched = published.clone();
     threads.push(spawn(
         "engine",
         Box::new(move || {
-            let run = std::panic::AssertUnwindSafe(move || driver.run(&net_rx, &cmd_rx));
+            let run = std::panic::AssertUnwindSafe(move || driver.run((&net_rx, &queued), &cmd_rx));
             if let Err(panic) = std::panic::catch_unwind(run) {
                 watched.fail(panic_message(panic.as_ref()));
             }

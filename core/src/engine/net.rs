@@ -1,21 +1,48 @@
 //! The UDP side of the engine: the `net-rx` thread that turns datagrams into inputs,
-//! and the DNS resolver (with a small cache) for host names in FLOODs.
+//! through a queue bounded in datagrams and in bytes.
 
-use crate::node::Resolver;
 use crate::protocol::MAX_RECV;
 use crossbeam_channel::{Sender, TrySendError};
-use std::collections::HashMap;
-use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// A received datagram.
 pub(super) type Datagram = (SocketAddr, Vec<u8>);
 
+/// Most bytes of datagrams waiting for the engine: a storm of 64 KiB datagrams fills
+/// the queue's count long after it would have filled the memory.
+const MAX_QUEUED_BYTES: usize = 4 << 20;
+
+/// The bytes waiting in the queue to the engine.
+#[derive(Debug, Default)]
+pub(super) struct Queued(AtomicUsize);
+
+impl Queued {
+    /// Whether `len` more bytes fit; if so they are counted.
+    fn admit(&self, len: usize) -> bool {
+        let fits = self.0.fetch_add(len, Ordering::AcqRel) + len <= MAX_QUEUED_BYTES;
+        if !fits {
+            self.taken(len);
+        }
+        fits
+    }
+
+    /// The engine took a datagram of `len` bytes.
+    pub(super) fn taken(&self, len: usize) {
+        self.0.fetch_sub(len, Ordering::AcqRel);
+    }
+}
+
 /// Receives datagrams until `stop` is set, handing them to the engine; drops (and
-/// counts) datagrams when the engine is too far behind.
-pub(super) fn receive_loop(socket: &UdpSocket, to_engine: &Sender<Datagram>, stop: &AtomicBool, dropped: &AtomicU64) {
+/// counts) datagrams when the engine is too far behind, in datagrams or in bytes.
+pub(super) fn receive_loop(
+    socket: &UdpSocket,
+    to_engine: &Sender<Datagram>,
+    queued: &Queued,
+    stop: &AtomicBool,
+    dropped: &AtomicU64,
+) {
     let mut buffer = vec![0u8; MAX_RECV];
     // A backstop for the wake-up datagram sent at shutdown.
     let _ = socket.set_read_timeout(Some(Duration::from_secs(1)));
@@ -25,9 +52,14 @@ pub(super) fn receive_loop(socket: &UdpSocket, to_engine: &Sender<Datagram>, sto
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
+                if !queued.admit(len) {
+                    dropped.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
                 match to_engine.try_send((from, buffer[..len].to_vec())) {
                     Ok(()) => {}
                     Err(TrySendError::Full(_)) => {
+                        queued.taken(len);
                         dropped.fetch_add(1, Ordering::Relaxed);
                     }
                     Err(TrySendError::Disconnected(_)) => break,
@@ -44,26 +76,17 @@ pub(super) fn receive_loop(socket: &UdpSocket, to_engine: &Sender<Datagram>, sto
     }
 }
 
-/// Most host names remembered.
-const CACHE_SIZE: usize = 256;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A resolver for FLOOD host names: IPv4 first, answers (and failures) cached.
-pub fn dns_resolver() -> Resolver {
-    let cache: Mutex<HashMap<(String, u16), Option<SocketAddr>>> = Mutex::new(HashMap::new());
-    Arc::new(move |host: &str, port: u16| {
-        let key = (host.to_owned(), port);
-        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return *hit;
-        }
-        let found = (host, port).to_socket_addrs().ok().and_then(|addrs| {
-            let addrs: Vec<SocketAddr> = addrs.collect();
-            addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied()
-        });
-        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() >= CACHE_SIZE {
-            cache.clear();
-        }
-        cache.insert(key, found);
-        found
-    })
+    #[test]
+    fn the_queue_is_bounded_in_bytes() {
+        let queued = Queued::default();
+        let fitted = (0..1000).take_while(|_| queued.admit(MAX_RECV)).count();
+        assert_eq!(fitted, MAX_QUEUED_BYTES / MAX_RECV);
+        assert!(!queued.admit(1 << 20), "nothing large fits a full queue");
+        queued.taken(MAX_RECV);
+        assert!(queued.admit(MAX_RECV), "room again once the engine took one");
+    }
 }

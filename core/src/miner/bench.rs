@@ -95,6 +95,7 @@ pub(crate) fn bench_job() -> Job {
         prev_hash: Some("00000000a3c9b1f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b30000".into()),
         mined_by: "alice".into(),
         messages: ["apple", "banana", "cherry", "date", "elder"].map(String::from).into(),
+        timestamp: None,
         difficulty: 64,
     }
 }

@@ -241,12 +241,14 @@ mod tests {
             nonce: "0".into(),
             messages: vec!["x".into()],
             hash: "ab".repeat(32),
+            timestamp: None,
         };
         let job = Job {
             height: 7,
             prev_hash: Some(parent.hash.clone()),
             mined_by: "pool-test".into(),
             messages: vec!["hello".into(), "world".into()],
+            timestamp: None,
             difficulty: 4,
         };
         pool.set_job(Some(job));
@@ -256,8 +258,14 @@ mod tests {
         assert!(pool.hashes() > 0);
 
         // An unsolvable job keeps them busy; None stops them.
-        let mut hard =
-            Job { height: 0, prev_hash: None, mined_by: "x".into(), messages: vec!["y".into()], difficulty: 64 };
+        let mut hard = Job {
+            height: 0,
+            prev_hash: None,
+            mined_by: "x".into(),
+            messages: vec!["y".into()],
+            timestamp: None,
+            difficulty: 64,
+        };
         pool.set_job(Some(hard.clone()));
         let start = pool.hashes();
         assert!(wait_until(Duration::from_secs(10), || pool.hashes() > start));

@@ -83,8 +83,14 @@ mod tests {
 
     #[test]
     fn workers_check_in_often() {
-        let job =
-            Job { height: 0, prev_hash: None, mined_by: "x".into(), messages: vec!["never".into()], difficulty: 64 };
+        let job = Job {
+            height: 0,
+            prev_hash: None,
+            mined_by: "x".into(),
+            messages: vec!["never".into()],
+            timestamp: None,
+            difficulty: 64,
+        };
         for backend in [Backend::detect(), Backend::Portable] {
             let ctx = JobCtx::new(job.clone());
             let (start, mut calls) = (Instant::now(), 0u32);

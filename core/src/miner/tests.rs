@@ -120,7 +120,14 @@ fn search_finds_the_first_hit_like_brute_force() {
 const SEED: u64 = 134;
 
 fn parent_with_hash(hash: &str, height: u64) -> Block {
-    Block { height, mined_by: "parent".into(), nonce: "0".into(), messages: vec!["x".into()], hash: hash.into() }
+    Block {
+        height,
+        mined_by: "parent".into(),
+        nonce: "0".into(),
+        messages: vec!["x".into()],
+        hash: hash.into(),
+        timestamp: None,
+    }
 }
 
 #[test]
@@ -135,6 +142,7 @@ fn mined_blocks_validate_and_every_kernel_finds_the_same() {
             prev_hash: parent.as_ref().map(|p| p.hash.clone()),
             mined_by: "tester".repeat(1 + d as usize % 3),
             messages: (0..d).map(|i| "wörd".repeat(i as usize % 4 + 1)).collect(),
+            timestamp: None,
             difficulty: d,
         };
         let start = rng.u64(..);

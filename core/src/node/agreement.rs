@@ -18,26 +18,32 @@ const GENESIS_WORD: &str = "genesis";
 impl Node {
     /// Starts a consensus round unless one (or a sync) is running or no peer is known.
     pub(super) fn start_round(&mut self, now: Instant, trigger: Trigger) {
-        if self.round.is_some() || self.sync.is_some() || self.peers.is_empty() {
+        // Every peer is asked, named-only ones too: a round needs the whole network's
+        // view, and a STATS is smaller than anything that could have named them.
+        let peers = self.peers.all_addrs();
+        if self.round.is_some() || self.sync.is_some() || peers.is_empty() {
             return;
         }
-        let asked = self.peers.addrs().into_iter().map(|a| (a, now)).collect();
+        let asked = peers.iter().map(|a| (*a, now)).collect();
         self.round = Some(Round { trigger, started: now, asked, replies: Default::default(), resent: false });
-        for peer in self.peers.addrs() {
+        for peer in peers {
             self.send(peer, &Message::Stats);
         }
     }
 
+    /// A STATS_REPLY counts only from a peer asked in the running round.
     pub(super) fn on_stats_reply(&mut self, now: Instant, from: SocketAddr, reply: StatsReply) {
-        let asked_at = self.round.as_ref().and_then(|r| r.asked.get(&from).copied());
-        let rtt = asked_at.map(|t| now.saturating_duration_since(t));
-        let report = Report { height: reply.height, hash: reply.hash.clone(), our_len: self.chain.len() };
+        let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) else {
+            self.counters.unsolicited_stats += 1;
+            return;
+        };
+        let rtt = round.asked.get(&from).map(|asked| now.saturating_duration_since(*asked));
+        round.replies.insert(from, (reply.height, reply.hash.clone()));
+        let complete = round.complete();
+        let report = Report { height: reply.height, hash: reply.hash, our_len: self.chain.len() };
         self.peers.set_reported(from, report, rtt);
-        if let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) {
-            round.replies.insert(from, (reply.height, reply.hash));
-            if round.complete() {
-                self.finish_round(now);
-            }
+        if complete {
+            self.finish_round(now);
         }
     }
 
@@ -73,7 +79,7 @@ impl Node {
             return;
         };
         self.joined = true;
-        let groups = rank_replies(&round.replies);
+        let groups = rank_replies(&round.replies, self.config.generation);
         let decision = match groups.first() {
             None => Decision::NoReplies,
             Some(best) if self.holds(best) && best.height == self.chain.len() => Decision::InSync,
@@ -105,8 +111,9 @@ impl Node {
         group.height.checked_sub(1).and_then(|h| self.chain.get(h)).is_some_and(|b| b.hash == group.hash)
     }
 
-    /// Syncs to the best remaining group, skipping chains we already hold and, once a
-    /// difficulty mismatch is known, chains whose very tip is too weak to fetch again.
+    /// Syncs to the best remaining group, skipping chains we already hold, chains whose
+    /// sync failed a short while ago, and, once a difficulty mismatch is known, chains
+    /// whose very tip is too weak to fetch again.
     fn try_next_group(&mut self, now: Instant) {
         while !self.fallbacks.is_empty() {
             let group = self.fallbacks.remove(0);
@@ -115,6 +122,10 @@ impl Node {
                 return;
             }
             if self.mismatch.is_some() && hex_trailing_zeros(&group.hash) < self.chain.limits().difficulty {
+                continue;
+            }
+            if self.failed_targets.failed_lately(group.height, &group.hash, now) {
+                self.counters.claims_skipped += 1;
                 continue;
             }
             self.start_sync(now, group.height, group.hash, group.peers);
@@ -127,7 +138,8 @@ impl Node {
     pub(super) fn start_sync(&mut self, now: Instant, height: u64, hash: String, sources: Vec<SocketAddr>) {
         tracing::info!(height, hash = prefix_chars(&hash, 12), sources = sources.len(), "syncing");
         self.emit(Event::SyncStarted { height, hash: hash.clone(), sources: sources.len() });
-        let sync = Sync::new(height, hash, sources, self.chain.len(), self.config.max_sync_blocks, now);
+        let limits = (self.config.window_per_peer, self.config.max_sync_blocks);
+        let sync = Sync::new((height, hash), sources, self.chain.len(), limits, now);
         self.sync = Some(sync);
         self.request_blocks(now);
     }
@@ -136,18 +148,19 @@ impl Node {
         let Some(sync) = self.sync.as_mut() else {
             return;
         };
-        for (peer, height) in sync.requests(now, self.config.window_per_peer) {
+        for (peer, height) in sync.requests(now) {
             self.send(peer, &Message::GetBlock { height });
         }
     }
 
     pub(super) fn on_block_reply(&mut self, now: Instant, from: SocketAddr, block: Block) {
-        let Some(sync) = self.sync.as_mut().filter(|s| s.is_source(&from)) else {
+        let Some(sync) = self.sync.as_mut() else {
             self.counters.unsolicited_blocks += 1;
             return;
         };
         match sync.on_block(from, block, &self.chain, now) {
             Progress::Continue => self.request_blocks(now),
+            Progress::Unsolicited => self.counters.unsolicited_blocks += 1,
             Progress::Done { fork, branch } => self.adopt(now, fork, branch),
             Progress::Failed(reason) => self.fail_sync(now, reason),
             Progress::Mismatch { network } => self.on_mismatch(now, network),
@@ -183,7 +196,10 @@ impl Node {
     fn fail_sync(&mut self, now: Instant, reason: String) {
         tracing::warn!(%reason, "sync failed");
         self.counters.sync_failures += 1;
-        self.sync = None;
+        if let Some(sync) = self.sync.take() {
+            let (height, hash) = sync.target();
+            self.failed_targets.remember(height, hash, now);
+        }
         self.failed_sync = Some((now, reason.clone()));
         self.emit(Event::SyncFailed { reason });
         self.try_next_group(now);
@@ -211,10 +227,20 @@ impl Node {
         }
     }
 
+    /// The wall clock now, in Unix seconds.
+    fn unix_now(&self) -> u64 {
+        self.config.unix_start.saturating_add(self.clock.saturating_duration_since(self.started).as_secs())
+    }
+
     /// Hands the miners a job for the current tip and words (or stops them).
     pub(super) fn refresh_job(&mut self) {
         let job = self.wanted_job();
-        if job != self.job {
+        // The same work at a later second is the same job: its timestamp stays.
+        let same = match (&job, &self.job) {
+            (Some(new), Some(old)) => new.same_block_but_time(old),
+            (new, old) => new == old,
+        };
+        if !same {
             self.job.clone_from(&job);
             self.outputs.push_back(Output::MinerJob(job));
         }
@@ -245,6 +271,7 @@ impl Node {
             prev_hash: self.chain.tip().map(|b| b.hash.clone()),
             mined_by: self.config.name.clone(),
             messages,
+            timestamp: self.config.generation.timestamped().then(|| self.unix_now()),
             difficulty: self.config.difficulty,
         })
     }

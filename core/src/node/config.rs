@@ -1,16 +1,12 @@
 //! Every number the peer runs by, with the defaults of PROTOCOL.md §7, so tests can
 //! run a minute of protocol in milliseconds.
 
+use crate::chain::Generation;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
-/// Resolves a host name from a FLOOD to an address (the engine supplies DNS; the
-/// node itself does no I/O and knows only IP literals and `localhost`).
-pub type Resolver = Arc<dyn Fn(&str, u16) -> Option<SocketAddr> + Send + Sync>;
-
 /// The peer's settings.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// Name sent in FLOOD / FLOOD-REPLY and used as `minedBy` (≤ 20 characters).
     pub name: String,
@@ -56,8 +52,11 @@ pub struct Config {
     pub max_sync_blocks: u64,
     /// Seed of the node's random numbers (FLOOD ids, words).
     pub seed: u64,
-    /// DNS for host names in FLOODs.
-    pub resolver: Option<Resolver>,
+    /// The protocol generation the node speaks.
+    pub generation: Generation,
+    /// Unix seconds when the node starts: its wall clock, for the timestamps of GOSSIP
+    /// blocks it mines (the node itself reads no clock; SimNet sets a fixed one).
+    pub unix_start: u64,
 }
 
 impl Config {
@@ -86,20 +85,10 @@ impl Config {
             rate_per_source: 1000,
             max_sync_blocks: 2_000_000,
             seed: 0,
-            resolver: None,
+            generation: Generation::Flood,
+            unix_start: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| since.as_secs()),
         }
-    }
-}
-
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("name", &self.name)
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("well_known", &self.well_known)
-            .field("difficulty", &self.difficulty)
-            .field("mining", &self.mining)
-            .finish_non_exhaustive()
     }
 }

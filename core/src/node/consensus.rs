@@ -1,7 +1,9 @@
 //! A consensus round: STATS to every peer, one resend to the silent ones, then the
-//! replies grouped by (height, hash) and ranked — most peers first, ties to the
-//! greater height (PROTOCOL.md §6, §8 #1 and #3).
+//! replies grouped by (height, hash) and ranked — in the FLOOD generation most peers
+//! first, ties to the greater height (PROTOCOL.md §6, §8 #1 and #3); in the GOSSIP
+//! generation the longest chain first, ties to the most peers (PROTOCOL-GOSSIP.md §3).
 
+use crate::chain::Generation;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -27,6 +29,8 @@ pub enum Trigger {
     Join,
     /// A peer sent CONSENSUS.
     Request,
+    /// A peer announced a block above our tip.
+    Announce,
     /// The user asked for it.
     Manual,
 }
@@ -91,11 +95,12 @@ pub struct RoundSummary {
     pub decision: Decision,
 }
 
-/// Groups STATS replies by (height, hash), best first: most peers, then the greater
-/// height, then the hash (for determinism). Empty chains (height 0 or no hash) are
+/// Groups STATS replies by (height, hash), best first by the rule of `generation` —
+/// FLOOD: most peers, then the greater height; GOSSIP: the greater height, then most
+/// peers — then the hash (for determinism). Empty chains (height 0 or no hash) are
 /// left out. A lone reply `(h, x)` that matches no other group is read as a top index
 /// — the same chain as `(h + 1, x)` — when such a group exists.
-pub fn rank_replies(replies: &BTreeMap<SocketAddr, (u64, Option<String>)>) -> Vec<Group> {
+pub fn rank_replies(replies: &BTreeMap<SocketAddr, (u64, Option<String>)>, generation: Generation) -> Vec<Group> {
     let mut groups: BTreeMap<(u64, String), Vec<SocketAddr>> = BTreeMap::new();
     for (addr, (height, hash)) in replies {
         if let Some(hash) = hash.as_ref().filter(|_| *height > 0) {
@@ -105,7 +110,7 @@ pub fn rank_replies(replies: &BTreeMap<SocketAddr, (u64, Option<String>)>) -> Ve
     let lone: Vec<(u64, String)> =
         groups.iter().filter(|(_, peers)| peers.len() == 1).map(|(key, _)| key.clone()).collect();
     for (height, hash) in lone {
-        let count_index_key = (height + 1, hash.clone());
+        let count_index_key = (height.saturating_add(1), hash.clone());
         if groups.contains_key(&count_index_key)
             && let Some(peers) = groups.remove(&(height, hash))
         {
@@ -114,7 +119,15 @@ pub fn rank_replies(replies: &BTreeMap<SocketAddr, (u64, Option<String>)>) -> Ve
     }
     let mut ranked: Vec<Group> =
         groups.into_iter().map(|((height, hash), peers)| Group { height, hash, peers }).collect();
-    ranked.sort_by(|a, b| b.peers.len().cmp(&a.peers.len()).then(b.height.cmp(&a.height)).then(a.hash.cmp(&b.hash)));
+    let (peers, heights) =
+        (|a: &Group, b: &Group| b.peers.len().cmp(&a.peers.len()), |a: &Group, b: &Group| b.height.cmp(&a.height));
+    ranked.sort_by(|a, b| {
+        let order = match generation {
+            Generation::Flood => peers(a, b).then(heights(a, b)),
+            Generation::Gossip => heights(a, b).then(peers(a, b)),
+        };
+        order.then(a.hash.cmp(&b.hash))
+    });
     ranked
 }
 
@@ -129,28 +142,37 @@ mod tests {
     }
 
     #[test]
-    fn majority_wins_over_a_longer_minority() {
-        let ranked = rank_replies(&replies(&[(1, 5, Some("a")), (2, 5, Some("a")), (3, 9, Some("b"))]));
+    fn flood_majority_wins_over_a_longer_minority() {
+        let ranked =
+            rank_replies(&replies(&[(1, 5, Some("a")), (2, 5, Some("a")), (3, 9, Some("b"))]), Generation::Flood);
         assert_eq!((ranked[0].height, ranked[0].hash.as_str(), ranked[0].peers.len()), (5, "a", 2));
         assert_eq!(ranked[1].height, 9);
     }
 
     #[test]
+    fn gossip_longest_chain_wins_then_most_peers() {
+        let list = [(1, 5, Some("a")), (2, 5, Some("a")), (3, 9, Some("b")), (4, 9, Some("c")), (5, 9, Some("c"))];
+        let ranked = rank_replies(&replies(&list), Generation::Gossip);
+        let order: Vec<(u64, &str)> = ranked.iter().map(|g| (g.height, g.hash.as_str())).collect();
+        assert_eq!(order, [(9, "c"), (9, "b"), (5, "a")]);
+    }
+
+    #[test]
     fn ties_go_to_the_greater_height() {
-        let ranked = rank_replies(&replies(&[(1, 5, Some("a")), (2, 6, Some("b"))]));
+        let ranked = rank_replies(&replies(&[(1, 5, Some("a")), (2, 6, Some("b"))]), Generation::Flood);
         assert_eq!(ranked[0].height, 6);
     }
 
     #[test]
     fn empty_chains_are_ignored() {
-        let ranked = rank_replies(&replies(&[(1, 0, None), (2, 0, Some("x")), (3, 4, None)]));
+        let ranked = rank_replies(&replies(&[(1, 0, None), (2, 0, Some("x")), (3, 4, None)]), Generation::Gossip);
         assert!(ranked.is_empty());
     }
 
     #[test]
     fn a_lone_top_index_reply_joins_its_chain() {
-        let ranked =
-            rank_replies(&replies(&[(1, 7, Some("t")), (2, 7, Some("t")), (3, 6, Some("t")), (4, 9, Some("z"))]));
+        let list = [(1, 7, Some("t")), (2, 7, Some("t")), (3, 6, Some("t")), (4, 9, Some("z"))];
+        let ranked = rank_replies(&replies(&list), Generation::Flood);
         assert_eq!(ranked.len(), 2);
         assert_eq!((ranked[0].height, ranked[0].peers.len()), (7, 3));
     }

@@ -2,18 +2,29 @@
 //! source; FLOODs are replied to, forwarded once per id and remembered; ANNOUNCEd
 //! blocks are appended or trigger a sync.
 
+use super::hosts::HostAddr;
 use super::peers::{Learned, Upsert};
 use super::standing::Report;
-use super::{Event, Node};
-use crate::chain::{Block, check_standalone};
+use super::{Event, Node, Output, Trigger, sendable};
+use crate::chain::{Block, Generation, check_standalone};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
-use std::net::SocketAddr;
-use std::time::Instant;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+/// Peers a GOSSIP is forwarded to (PROTOCOL-GOSSIP.md §1: a constant 3).
+const GOSSIP_FANOUT: usize = 3;
+/// Least time between two consensus rounds that ANNOUNCEs above our tip start.
+const ANNOUNCE_ROUND_GAP: Duration = Duration::from_secs(5);
 
 impl Node {
     pub(super) fn on_datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
         self.counters.datagrams_in += 1;
         self.counters.bytes_in += bytes.len() as u64;
+        // Peers we are waiting on answer in bursts (a sync); every other source is
+        // limited before its datagram is even parsed, so one storm cannot starve others.
+        if !self.waiting_on(&from) && !self.limiter.allow(from, now) {
+            return;
+        }
         let message = match decode(bytes) {
             Ok(message) => message,
             Err(error) => {
@@ -22,17 +33,10 @@ impl Node {
                 return;
             }
         };
-        // Replies to our own requests arrive in bursts during a sync; everything else
-        // is limited per source so that one storm cannot starve other peers.
-        let solicited = matches!(message, Message::GetBlockReply(_) | Message::StatsReply(_));
-        if !solicited && !self.limiter.allow(from, now) {
-            return;
-        }
         self.peers.touch(from, now);
         self.peers.record_in(from, message.kind(), bytes.len());
         match message {
-            Message::Flood(flood) => self.on_flood(now, from, flood, bytes),
-            Message::FloodReply(reply) => self.on_flood_reply(now, from, reply),
+            Message::Flood(_) | Message::FloodReply(_) => self.with_host(now, from, message, bytes),
             Message::Stats => {
                 let reply = StatsReply { height: self.chain.len(), hash: self.chain.tip().map(|b| b.hash.clone()) };
                 self.reply(now, from, &Message::StatsReply(reply));
@@ -46,32 +50,88 @@ impl Node {
                     }
                     None => {
                         self.counters.missing_served += 1;
-                        BlockReply::Missing
+                        BlockReply::Missing(self.config.generation)
                     }
                 };
                 self.reply(now, from, &Message::GetBlockReply(reply));
             }
             Message::GetBlockReply(BlockReply::Block(block)) => self.on_block_reply(now, from, block),
-            Message::GetBlockReply(BlockReply::Missing) => self.counters.missing_received += 1,
+            Message::GetBlockReply(BlockReply::Missing(_)) => self.counters.missing_received += 1,
             Message::Announce(block) => self.on_announce(now, from, block),
             Message::NewWord { word } => {
-                if let Err(reason) = self.words.push(word) {
+                if let Err(reason) = self.words.push(word, Some(from)) {
                     tracing::debug!(%reason, "refused a word");
                 }
                 self.refresh_job();
             }
-            Message::Consensus => self.start_round(now, super::Trigger::Request),
+            Message::Consensus => self.start_round(now, Trigger::Request),
             Message::Unknown { .. } => self.counters.unknown += 1,
         }
     }
 
-    /// FLOOD: reply to its originator, forward it once per id, remember the originator.
-    fn on_flood(&mut self, now: Instant, from: SocketAddr, flood: Flood, raw: &[u8]) {
-        let origin = self.resolve(&flood.host, flood.port);
+    /// Whether we asked `from` for something it has not all answered yet: a STATS of
+    /// the running round, blocks of the running sync.
+    fn waiting_on(&self, from: &SocketAddr) -> bool {
+        self.round.as_ref().is_some_and(|r| r.asked.contains_key(from))
+            || self.sync.as_ref().is_some_and(|s| s.sources().contains(from))
+    }
+
+    /// Handles a FLOOD or FLOOD-REPLY once the host it names is known: at once for an
+    /// address, after a lookup (off this thread) for a name.
+    fn with_host(&mut self, now: Instant, from: SocketAddr, message: Message, raw: &[u8]) {
+        let (host, generation) = match &message {
+            Message::Flood(flood) => (&flood.host, flood.generation),
+            Message::FloodReply(reply) => (&reply.host, reply.generation),
+            _ => return,
+        };
+        // Peers of the other generation are on another network, whatever they say.
+        if generation != self.config.generation {
+            self.counters.other_generation += 1;
+            return;
+        }
+        match self.hosts.lookup(host, now) {
+            HostAddr::Known(ip) => self.on_named(now, from, message, Some(ip), raw),
+            HostAddr::Unusable => self.on_named(now, from, message, None, raw),
+            HostAddr::Unknown => {
+                let host = host.clone();
+                if self.hosts.wait(&host, from, message, raw, now) {
+                    self.outputs.push_back(Output::Resolve { host });
+                }
+            }
+        }
+    }
+
+    /// A FLOOD or FLOOD-REPLY whose host is `ip` (`None`: it has no usable address).
+    pub(super) fn on_named(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        message: Message,
+        ip: Option<IpAddr>,
+        raw: &[u8],
+    ) {
+        let at = |port| ip.map(|ip| SocketAddr::new(ip, port)).filter(|addr| sendable(*addr));
+        match message {
+            Message::Flood(flood) => {
+                let origin = at(flood.port);
+                self.on_flood(now, from, flood, origin, raw);
+            }
+            Message::FloodReply(reply) => {
+                let addr = at(reply.port);
+                self.on_flood_reply(now, from, reply, addr);
+            }
+            _ => {}
+        }
+    }
+
+    /// FLOOD: reply to its originator, forward it once per id (within the forwarding
+    /// budget), remember the originator.
+    fn on_flood(&mut self, now: Instant, from: SocketAddr, flood: Flood, origin: Option<SocketAddr>, raw: &[u8]) {
         if !self.seen.insert(&flood.host, flood.port, &flood.id) {
             self.counters.duplicate_floods += 1;
             if let Some(origin) = origin {
-                self.peers.touch(origin, now);
+                // Alive on the forwarder's word; proof of its address comes only from itself.
+                self.peers.refresh(origin, now);
             }
             return;
         }
@@ -79,18 +139,23 @@ impl Node {
             return;
         };
         if self.reply_limiter.allow(origin, now) {
-            let reply =
-                FloodReply { host: self.config.host.clone(), port: self.config.port, name: self.config.name.clone() };
+            let reply = FloodReply {
+                generation: self.config.generation,
+                host: self.config.host.clone(),
+                port: self.config.port,
+                name: self.config.name.clone(),
+            };
             self.send(origin, &Message::FloodReply(reply));
         }
         // Forwarded only to peers that have talked to us from their own address, so a
-        // FLOOD naming made-up hosts cannot multiply our traffic towards them.
-        if raw.len() <= MAX_SEND {
-            for peer in self.peers.verified_addrs() {
-                if peer != origin && peer != from {
-                    self.counters.floods_forwarded += 1;
-                    self.send_raw(peer, "FLOOD", raw.to_vec());
-                }
+        // FLOOD naming made-up hosts cannot multiply our traffic towards them; and only
+        // within the budget, so that a storm of FLOODs cannot multiply it towards anyone.
+        if raw.len() <= MAX_SEND && self.forwards.allow(origin, now, self.peers.len()) {
+            let targets: Vec<SocketAddr> =
+                self.peers.verified_addrs().into_iter().filter(|p| *p != origin && *p != from).collect();
+            for peer in self.forward_targets(targets) {
+                self.counters.floods_forwarded += 1;
+                self.send_raw(peer, self.config.generation.join_type(), raw.to_vec());
             }
         }
         let learned = if from == origin { Learned::Flood } else { Learned::ForwardedBy(from) };
@@ -100,10 +165,20 @@ impl Node {
         }
     }
 
+    /// Whom a join message is forwarded to, of `candidates`: every one in the FLOOD
+    /// generation, 3 chosen at random in the GOSSIP one.
+    fn forward_targets(&mut self, mut candidates: Vec<SocketAddr>) -> Vec<SocketAddr> {
+        if self.config.generation == Generation::Gossip {
+            self.rng.shuffle(&mut candidates);
+            candidates.truncate(GOSSIP_FANOUT);
+        }
+        candidates
+    }
+
     /// FLOOD-REPLY: the replier is a peer. A reply that names a loopback host but came
     /// from another machine is read as coming from that machine's address.
-    fn on_flood_reply(&mut self, now: Instant, from: SocketAddr, reply: FloodReply) {
-        let addr = self.resolve(&reply.host, reply.port).map(|a| {
+    fn on_flood_reply(&mut self, now: Instant, from: SocketAddr, reply: FloodReply, addr: Option<SocketAddr>) {
+        let addr = addr.map(|a| {
             if a.ip().is_loopback() && !from.ip().is_loopback() { SocketAddr::new(from.ip(), a.port()) } else { a }
         });
         if let Some(addr) = addr.filter(|a| *a != self.me) {
@@ -136,14 +211,18 @@ impl Node {
                 }
             }
         } else if height > self.chain.len() {
-            // Only a known peer's block that could be real (it carries the work) starts
-            // a sync: a spoofed or junk ANNOUNCE must not make us pester anyone.
+            // A known peer's block that could be real (it carries the work) means we are
+            // behind — or that it lies: ask everyone (a consensus round), never follow it
+            // alone, and not more often than every few seconds.
             let plausible = check_standalone(&block, self.chain.limits()).is_ok();
-            if plausible {
+            if plausible && self.peers.is_verified(&from) {
                 self.peers.raise_reported(from, tip(self.chain.len()));
-            }
-            if plausible && self.peers.contains(&from) && self.sync.is_none() && self.round.is_none() {
-                self.start_sync(now, height + 1, block.hash, vec![from]);
+                if now >= self.timers.announce_round {
+                    self.timers.announce_round = now + ANNOUNCE_ROUND_GAP;
+                    self.start_round(now, Trigger::Announce);
+                } else {
+                    self.counters.announces_ignored += 1;
+                }
             } else if plausible {
                 self.counters.announces_ignored += 1;
             } else {
@@ -168,7 +247,7 @@ impl Node {
         self.blocks_mined += 1;
         self.words.remove_mined(&block.messages);
         let announce = Message::Announce(block);
-        for peer in self.peers.addrs() {
+        for peer in self.peers.reachable_addrs() {
             self.send(peer, &announce);
         }
         self.block_added(true);

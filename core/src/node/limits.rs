@@ -1,9 +1,9 @@
-//! Bounded bookkeeping: the set of FLOOD ids already seen and per-address token
-//! buckets, each counting what it refused.
+//! Bounded bookkeeping: the set of FLOOD ids already seen, per-address token buckets,
+//! and the forwarding budget — each counting what it refused.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The most recent FLOODs, by originator and id, forgetting the oldest beyond `max`.
 /// Keyed by originator too: peers that number their FLOODs 1, 2, 3… (or share a
@@ -65,7 +65,12 @@ impl RateLimiter {
     /// A limiter of `rate` messages per second per address.
     pub fn new(rate: u32, max_sources: usize) -> Self {
         let rate = f64::from(rate.max(1));
-        Self { buckets: BTreeMap::new(), rate, burst: 2.0 * rate, max_sources, refused: 0 }
+        Self::with_burst(rate, 2.0 * rate, max_sources)
+    }
+
+    /// A limiter of `rate` tokens per second per address, at most `burst` saved up.
+    pub fn with_burst(rate: f64, burst: f64, max_sources: usize) -> Self {
+        Self { buckets: BTreeMap::new(), rate, burst, max_sources, refused: 0 }
     }
 
     /// Whether `addr` may send one more message at `now`.
@@ -106,6 +111,87 @@ impl RateLimiter {
     }
 }
 
+/// FLOODs an originator may have forwarded per minute: honest peers FLOOD every 30 s.
+const FORWARDS_PER_ORIGIN_PER_MINUTE: f64 = 4.0;
+/// Most originators whose forwards are counted (past that, the global budget holds).
+const MAX_ORIGINS: usize = 4096;
+/// The global budget is sized for at least this many peers.
+const MIN_BUDGET_PEERS: usize = 16;
+
+/// What we may forward: a few FLOODs a minute per originator, and overall about what
+/// the peers we know would send honestly, so that FLOODs naming made-up or spoofed
+/// originators cannot turn us (or our neighbours) into an amplifier.
+#[derive(Debug)]
+pub struct ForwardBudget {
+    per_origin: RateLimiter,
+    tokens: f64,
+    last: Option<Instant>,
+    refused: u64,
+}
+
+impl ForwardBudget {
+    /// A full budget.
+    pub fn new() -> Self {
+        let rate = FORWARDS_PER_ORIGIN_PER_MINUTE / 60.0;
+        Self {
+            per_origin: RateLimiter::with_burst(rate, FORWARDS_PER_ORIGIN_PER_MINUTE, MAX_ORIGINS),
+            tokens: 0.0,
+            last: None,
+            refused: 0,
+        }
+    }
+
+    /// Whether a FLOOD of `origin` may be forwarded at `now`, with `peers` known: each
+    /// known peer's honest FLOODs (one per 30 s) fit the global budget twice over, and a
+    /// FLOOD from each of them at once fits its burst.
+    pub fn allow(&mut self, origin: SocketAddr, now: Instant, peers: usize) -> bool {
+        let peers = peers.max(MIN_BUDGET_PEERS) as f64;
+        let (rate, burst) = (peers / 15.0, peers);
+        let elapsed = self.last.map_or(burst / rate, |last| now.saturating_duration_since(last).as_secs_f64());
+        self.tokens = (self.tokens + elapsed * rate).min(burst);
+        self.last = Some(now);
+        if self.tokens >= 1.0 && self.per_origin.allow(origin, now) {
+            self.tokens -= 1.0;
+            true
+        } else {
+            self.refused += 1;
+            false
+        }
+    }
+
+    /// FLOODs not forwarded so far.
+    pub fn refused(&self) -> u64 {
+        self.refused
+    }
+}
+
+/// How long a chain whose sync failed is not tried again: a claim nobody could back
+/// (or a lossy moment) is not worth every round's time.
+const FAILED_TARGET_TTL: Duration = Duration::from_secs(120);
+/// Most failed chains remembered.
+const MAX_FAILED_TARGETS: usize = 64;
+
+/// The chains (length and tip) whose sync failed lately.
+#[derive(Debug, Default)]
+pub struct FailedTargets {
+    targets: BTreeMap<(u64, String), Instant>,
+}
+
+impl FailedTargets {
+    /// Remembers that fetching the chain `(height, hash)` failed at `now`.
+    pub fn remember(&mut self, height: u64, hash: &str, now: Instant) {
+        self.targets.retain(|_, until| *until > now);
+        if self.targets.len() < MAX_FAILED_TARGETS {
+            self.targets.insert((height, hash.to_owned()), now + FAILED_TARGET_TTL);
+        }
+    }
+
+    /// Whether fetching `(height, hash)` failed a short while before `now`.
+    pub fn failed_lately(&self, height: u64, hash: &str, now: Instant) -> bool {
+        self.targets.get(&(height, hash.to_owned())).is_some_and(|until| *until > now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +229,36 @@ mod tests {
             limiter.allow(SocketAddr::from(([10, 0, 0, 1], port)), now);
         }
         assert!(limiter.buckets.len() <= 4);
+    }
+}
+
+#[cfg(test)]
+mod forward_tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn an_originator_is_forwarded_a_few_times_a_minute() {
+        let start = Instant::now();
+        let mut budget = ForwardBudget::new();
+        let origin = SocketAddr::from(([10, 0, 0, 1], 1));
+        let passed = (0..1000).filter(|_| budget.allow(origin, start, 10)).count();
+        assert_eq!(passed, 4, "the originator's burst, nothing more");
+        assert!(budget.allow(origin, start + Duration::from_secs(15), 10), "one more per 15 s");
+        assert!(budget.allow(SocketAddr::from(([10, 0, 0, 2], 1)), start, 10), "others are not held back");
+    }
+
+    #[test]
+    fn made_up_originators_spend_the_global_budget_only() {
+        let start = Instant::now();
+        let mut budget = ForwardBudget::new();
+        let spoofed =
+            (0..10_000u32).filter(|i| budget.allow(SocketAddr::from((i.to_be_bytes(), 1)), start, 20)).count();
+        assert_eq!(spoofed, 20, "a burst of one FLOOD per known peer");
+        let later = start + Duration::from_secs(60);
+        let more =
+            (0..10_000u32).filter(|i| budget.allow(SocketAddr::from(((i + 20_000).to_be_bytes(), 1)), later, 20));
+        assert_eq!(more.count(), 20, "then 20 peers' worth every 15 s, capped at the burst");
+        assert!(budget.refused() > 19_000);
     }
 }

@@ -9,6 +9,7 @@
 mod agreement;
 mod config;
 mod consensus;
+mod hosts;
 mod inbound;
 mod limits;
 mod peers;
@@ -19,7 +20,7 @@ mod sync;
 mod timers;
 mod words;
 
-pub use config::{Config, Resolver};
+pub use config::Config;
 pub use consensus::{Decision, Group, RoundSummary, Trigger};
 pub use peers::{Learned, Traffic};
 pub use pending::WordRefused;
@@ -30,7 +31,8 @@ use crate::chain::{Block, Chain};
 use crate::miner::Job;
 use crate::protocol::{MAX_SEND, Message};
 use consensus::Round;
-use limits::{RateLimiter, SeenIds};
+use hosts::Hosts;
+use limits::{FailedTargets, ForwardBudget, RateLimiter, SeenIds};
 use peers::PeerTable;
 use pending::PendingWords;
 use serde::Serialize;
@@ -63,6 +65,13 @@ pub enum Input {
     Command(Command),
     /// A miner found a block for the current job.
     Mined(Block),
+    /// The answer to an [`Output::Resolve`]: what `host` resolved to (`None`: nothing).
+    Resolved {
+        /// The name asked for.
+        host: String,
+        /// Its address.
+        ip: Option<IpAddr>,
+    },
 }
 
 /// What the user can ask of the node.
@@ -92,6 +101,11 @@ pub enum Output {
     },
     /// Mine this job from now on (`None`: stop).
     MinerJob(Option<Job>),
+    /// Look up this host name (off the node's thread) and answer with [`Input::Resolved`].
+    Resolve {
+        /// The name.
+        host: String,
+    },
     /// Blocks at `from` and above changed (appended or replaced): persist them.
     ChainChanged {
         /// The lowest changed height.
@@ -185,6 +199,8 @@ pub struct Node {
     chain: Chain,
     peers: PeerTable,
     seen: SeenIds,
+    hosts: Hosts,
+    forwards: ForwardBudget,
     limiter: RateLimiter,
     reply_limiter: RateLimiter,
     stranger_bytes: RateLimiter,
@@ -197,6 +213,8 @@ pub struct Node {
     last_round: Option<(Instant, RoundSummary)>,
     sync: Option<Sync>,
     fallbacks: Vec<Group>,
+    /// Chains whose sync failed lately: not tried again for a while.
+    failed_targets: FailedTargets,
     /// When the last sync failed, and why (cleared when a chain is adopted).
     failed_sync: Option<(Instant, String)>,
     /// A difficulty mismatch with the network (cleared once we agree with it).
@@ -209,17 +227,22 @@ pub struct Node {
     timers: timers::Timers,
     counters: Counters,
     started: Instant,
+    /// The latest moment the node was told of (for the wall clock of mined blocks).
+    clock: Instant,
 }
 
 impl Node {
     /// A node with `chain` (loaded from disk) starting at `now`.
     pub fn new(config: Config, chain: Chain, now: Instant) -> Self {
-        let me = parse_host(&config.host, config.port).unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)));
+        let ip = config.host.parse::<IpAddr>().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let me = SocketAddr::new(ip, config.port);
         let limits = *chain.limits();
         let mut node = Self {
             me,
             peers: PeerTable::new(config.max_peers),
             seen: SeenIds::new(config.max_seen_ids),
+            hosts: Hosts::default(),
+            forwards: ForwardBudget::new(),
             limiter: RateLimiter::new(config.rate_per_source, 4096),
             reply_limiter: RateLimiter::new(FLOOD_REPLIES_PER_TARGET, 4096),
             stranger_bytes: RateLimiter::new(STRANGER_BYTES_PER_SEC, 4096),
@@ -232,6 +255,7 @@ impl Node {
             last_round: None,
             sync: None,
             fallbacks: Vec::new(),
+            failed_targets: FailedTargets::default(),
             failed_sync: None,
             mismatch: None,
             joined: config.well_known.is_none(),
@@ -240,6 +264,7 @@ impl Node {
             timers: timers::Timers::new(&config, now),
             counters: Counters::default(),
             started: now,
+            clock: now,
             chain,
             config,
         };
@@ -272,10 +297,16 @@ impl Node {
 
     /// Handles one input at `now`.
     pub fn handle_input(&mut self, now: Instant, input: Input) {
+        self.clock = self.clock.max(now);
         match input {
             Input::Datagram { from, bytes } => self.on_datagram(now, from, &bytes),
             Input::Command(command) => self.on_command(now, command),
             Input::Mined(block) => self.on_mined(now, block),
+            Input::Resolved { host, ip } => {
+                for waiting in self.hosts.resolved(&host, ip, now) {
+                    self.on_named(now, waiting.from, waiting.message, ip, &waiting.raw);
+                }
+            }
         }
     }
 
@@ -296,7 +327,7 @@ impl Node {
             Command::ConsensusNow => self.start_round(now, Trigger::Manual),
             Command::AddWords(words) => {
                 for word in words {
-                    if let Err(reason) = self.words.push(word) {
+                    if let Err(reason) = self.words.push(word, None) {
                         tracing::debug!(%reason, "refused a word");
                     }
                 }
@@ -342,21 +373,6 @@ impl Node {
     fn emit(&mut self, event: Event) {
         self.outputs.push_back(Output::Event(event));
     }
-
-    /// Resolves a host from a FLOOD: IP literals and `localhost` here, names through
-    /// the configured resolver. Addresses we must never send to are refused.
-    fn resolve(&self, host: &str, port: u16) -> Option<SocketAddr> {
-        let addr = parse_host(host, port).or_else(|| self.config.resolver.as_ref().and_then(|r| r(host, port)))?;
-        sendable(addr).then_some(addr)
-    }
-}
-
-/// An IP literal or `localhost` with a port.
-fn parse_host(host: &str, port: u16) -> Option<SocketAddr> {
-    if host.eq_ignore_ascii_case("localhost") {
-        return Some(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
-    }
-    host.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, port))
 }
 
 /// Whether we may send to `addr`: a real unicast address and port.

@@ -105,7 +105,7 @@ impl PeerTable {
             }
             return Upsert::Refreshed;
         }
-        if self.peers.len() >= self.max {
+        if self.peers.len() >= self.max && !self.evict_a_named_only_peer() {
             self.refused += 1;
             return Upsert::Refused;
         }
@@ -123,13 +123,39 @@ impl PeerTable {
         Upsert::New
     }
 
-    /// Marks a known peer as heard from now, from its own address; unknown addresses
-    /// stay unknown.
+    /// Makes room in a full table: the stalest peer that was only named by others goes,
+    /// so names cannot fill the table and shut out peers that speak for themselves.
+    fn evict_a_named_only_peer(&mut self) -> bool {
+        let stalest = self.peers.iter().filter(|(_, p)| !p.verified).min_by_key(|(a, p)| (p.last_seen, **a));
+        let Some(addr) = stalest.map(|(a, _)| *a) else {
+            return false;
+        };
+        self.peers.remove(&addr);
+        self.links.retain(|(a, b)| *a != addr && *b != addr);
+        true
+    }
+
+    /// Marks a known peer as heard from now, from its own address (the UDP source of a
+    /// datagram: the only proof of an address); unknown addresses stay unknown.
     pub fn touch(&mut self, addr: SocketAddr, now: Instant) {
         if let Some(peer) = self.peers.get_mut(&addr) {
             peer.last_seen = now;
             peer.verified = true;
         }
+    }
+
+    /// Marks a verified peer as alive now on someone else's word (its FLOOD forwarded
+    /// again). A peer only ever named by others is not kept alive by more naming: it
+    /// expires unless it speaks for itself.
+    pub fn refresh(&mut self, addr: SocketAddr, now: Instant) {
+        if let Some(peer) = self.peers.get_mut(&addr).filter(|p| p.verified) {
+            peer.last_seen = now;
+        }
+    }
+
+    /// Whether `addr` is a peer that has talked to us from its own address.
+    pub fn is_verified(&self, addr: &SocketAddr) -> bool {
+        self.peers.get(addr).is_some_and(|p| p.verified)
     }
 
     /// Counts a datagram received from `addr`.
@@ -215,13 +241,24 @@ impl PeerTable {
     }
 
     /// All addresses, in order.
-    pub fn addrs(&self) -> Vec<SocketAddr> {
+    pub fn all_addrs(&self) -> Vec<SocketAddr> {
         self.peers.keys().copied().collect()
     }
 
     /// Addresses of the peers that have talked to us from their address, in order.
     pub fn verified_addrs(&self) -> Vec<SocketAddr> {
         self.peers.iter().filter(|(_, p)| p.verified).map(|(a, _)| *a).collect()
+    }
+
+    /// Addresses we may send to unasked — keep-alives, STATS, our blocks: peers that
+    /// talked to us from their address, and those we chose (the well-known peer, one
+    /// added by hand). An address only named by others could be anyone's.
+    pub fn reachable_addrs(&self) -> Vec<SocketAddr> {
+        self.peers
+            .iter()
+            .filter(|(_, p)| p.verified || matches!(p.learned, Learned::WellKnown | Learned::Manual))
+            .map(|(a, _)| *a)
+            .collect()
     }
 
     /// The known edges of the peer graph.
@@ -254,6 +291,23 @@ mod tests {
     }
 
     #[test]
+    fn names_cannot_fill_the_table() {
+        let now = Instant::now();
+        let mut table = PeerTable::new(2);
+        table.upsert(addr(1), "named", Learned::ForwardedBy(addr(9)), now, false);
+        table.upsert(addr(2), "real", Learned::Flood, now, true);
+        assert_eq!(
+            table.upsert(addr(3), "new", Learned::Flood, now, true),
+            Upsert::New,
+            "the named-only one made room"
+        );
+        assert!(!table.contains(&addr(1)) && table.contains(&addr(2)));
+        assert_eq!(table.upsert(addr(4), "named", Learned::ForwardedBy(addr(9)), now, false), Upsert::Refused);
+        table.refresh(addr(2), now + Duration::from_secs(5));
+        assert_eq!(table.peers[&addr(2)].last_seen, now + Duration::from_secs(5));
+    }
+
+    #[test]
     fn full_table_refuses_and_counts() {
         let now = Instant::now();
         let mut table = PeerTable::new(2);
@@ -277,6 +331,6 @@ mod tests {
         let gone = table.expire(start + Duration::from_secs(61), Duration::from_secs(60));
         assert_eq!(gone, vec![addr(2)]);
         assert_eq!(table.links().count(), 0);
-        assert_eq!(table.addrs(), vec![addr(1)]);
+        assert_eq!(table.iter().map(|(a, _)| *a).collect::<Vec<_>>(), vec![addr(1)]);
     }
 }

@@ -5,7 +5,7 @@ use super::consensus::RoundSummary;
 use super::peers::{Learned, Traffic};
 use super::standing::{Standing, standing};
 use super::{Mismatch, Node, Trigger};
-use crate::chain::SharedBlocks;
+use crate::chain::{Generation, SharedBlocks};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -39,8 +39,10 @@ pub struct Counters {
     pub duplicate_floods: u64,
     /// FLOOD ids remembered for de-duplication now (bounded).
     pub flood_ids_remembered: u64,
-    /// FLOODs we forwarded.
+    /// FLOODs (GOSSIPs) we forwarded.
     pub floods_forwarded: u64,
+    /// Join messages of the other protocol generation, ignored.
+    pub other_generation: u64,
     /// Announced blocks that failed validation.
     pub invalid_blocks: u64,
     /// Announced blocks below our tip.
@@ -53,16 +55,24 @@ pub struct Counters {
     pub missing_served: u64,
     /// "Missing" replies we received.
     pub missing_received: u64,
-    /// Block replies nobody asked for.
+    /// Block replies nobody asked for (or not from the peer asked).
     pub unsolicited_blocks: u64,
+    /// STATS replies from peers not asked in the running round.
+    pub unsolicited_stats: u64,
+    /// FLOODs not forwarded: their originator's or the overall forwarding budget was spent.
+    pub forwards_refused: u64,
     /// GET_BLOCKs sent again after a timeout.
     pub block_retries: u64,
     /// Syncs that gave up.
     pub sync_failures: u64,
+    /// Chains not fetched again because their sync had failed a short while before.
+    pub claims_skipped: u64,
     /// Words refused (too long, empty, queue full).
     pub words_refused: u64,
     /// Peers refused because the table was full.
     pub peers_refused: u64,
+    /// FLOODs and FLOOD-REPLYs dropped while their host name was being looked up.
+    pub names_dropped: u64,
 }
 
 /// One peer as shown.
@@ -181,6 +191,8 @@ pub struct Snapshot {
     pub address: String,
     /// Our name.
     pub name: String,
+    /// The protocol generation the peer speaks.
+    pub protocol: Generation,
     /// The network difficulty.
     pub difficulty: u32,
     /// Chain length.
@@ -252,9 +264,12 @@ impl Node {
         counters.peers_refused = self.peers.refused();
         counters.words_refused = self.words.refused();
         counters.flood_ids_remembered = self.seen.len() as u64;
+        counters.forwards_refused = self.forwards.refused();
+        counters.names_dropped = self.hosts.dropped();
         Snapshot {
             address: self.me.to_string(),
             name: self.config.name.clone(),
+            protocol: self.config.generation,
             difficulty: self.config.difficulty,
             height: self.chain.len(),
             tip,
@@ -303,6 +318,7 @@ impl Trigger {
             Trigger::Timer => "periodic",
             Trigger::Join => "join",
             Trigger::Request => "requested by a peer",
+            Trigger::Announce => "a peer announced a longer chain",
             Trigger::Manual => "manual",
         }
     }

@@ -16,6 +16,8 @@ pub(super) struct Timers {
     next_consensus: Instant,
     next_words: Instant,
     join_round: Option<Instant>,
+    /// When an ANNOUNCE above our tip may next start a round.
+    pub(super) announce_round: Instant,
 }
 
 impl Timers {
@@ -25,6 +27,7 @@ impl Timers {
             next_consensus: now + config.consensus_interval,
             next_words: now + config.startup_delay,
             join_round: config.well_known.map(|_| now + config.startup_delay),
+            announce_round: now,
         }
     }
 }
@@ -32,6 +35,7 @@ impl Timers {
 impl Node {
     /// Does whatever is due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.clock = self.clock.max(now);
         if now >= self.timers.next_flood {
             self.flood_all(now);
         }
@@ -55,12 +59,13 @@ impl Node {
             self.timers.next_words = now + self.config.word_interval;
             for _ in 0..WORDS_PER_INTERVAL {
                 let word = WORDS[self.rng.usize(..WORDS.len())];
-                if let Err(reason) = self.words.push(word.to_owned()) {
+                if let Err(reason) = self.words.push(word.to_owned(), None) {
                     tracing::debug!(%reason, "refused a word");
                 }
             }
             self.refresh_job();
         }
+        self.hosts.expire(now);
         self.progress_round(now);
         self.progress_sync(now);
     }
@@ -73,6 +78,7 @@ impl Node {
             t.join_round,
             self.peers.next_expiry(self.config.peer_timeout),
             self.round_deadline(),
+            self.hosts.next_expiry(),
             self.sync.as_ref().map(|s| s.next_deadline(self.config.block_timeout, self.config.sync_stall)),
         ];
         for deadline in deadlines.into_iter().flatten() {
@@ -81,11 +87,11 @@ impl Node {
         Some(next)
     }
 
-    /// FLOODs every peer and the well-known peer with a fresh id.
+    /// FLOODs (or GOSSIPs) every peer and the well-known peer with a fresh id.
     pub(super) fn flood_all(&mut self, now: Instant) {
         self.timers.next_flood = now + self.config.flood_interval;
         let flood = self.new_flood();
-        let mut targets = self.peers.addrs();
+        let mut targets = self.peers.reachable_addrs();
         if let Some(well_known) = self.config.well_known.filter(|w| !targets.contains(w)) {
             targets.push(well_known);
         }
@@ -101,6 +107,7 @@ impl Node {
         let id = format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]);
         self.seen.insert(&self.config.host, self.config.port, &id);
         Message::Flood(Flood {
+            generation: self.config.generation,
             host: self.config.host.clone(),
             port: self.config.port,
             id,

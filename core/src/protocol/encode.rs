@@ -1,7 +1,8 @@
-//! Strict encoding: compact JSON, raw UTF-8, `type` first, the spellings of PROTOCOL.md.
+//! Strict encoding: compact JSON, raw UTF-8, `type` first, the spellings of PROTOCOL.md
+//! and PROTOCOL-GOSSIP.md.
 
 use super::message::{BlockReply, Message};
-use crate::chain::Block;
+use crate::chain::{Block, Generation};
 use serde::Serialize;
 
 /// The wire form of a message, borrowing from it.
@@ -12,6 +13,10 @@ enum Wire<'a> {
     Flood { host: &'a str, port: u16, id: &'a str, name: &'a str },
     #[serde(rename = "FLOOD-REPLY")]
     FloodReply { host: &'a str, port: u16, name: &'a str },
+    #[serde(rename = "GOSSIP")]
+    Gossip { host: &'a str, port: u16, id: &'a str, name: &'a str },
+    #[serde(rename = "GOSSIP_REPLY")]
+    GossipReply { host: &'a str, port: u16, name: &'a str },
     #[serde(rename = "STATS")]
     Stats,
     #[serde(rename = "STATS_REPLY")]
@@ -28,7 +33,8 @@ enum Wire<'a> {
     Consensus,
 }
 
-/// A block, or the all-null fields of "I don't have it".
+/// A block, or the all-null fields of "I don't have it" (with a null timestamp in the
+/// GOSSIP generation, which some of its peers read without looking first).
 #[derive(Serialize)]
 #[serde(untagged)]
 enum MaybeBlock<'a> {
@@ -40,6 +46,9 @@ enum MaybeBlock<'a> {
         nonce: (),
         messages: (),
         hash: (),
+        /// `Some(())` writes `null`; `None` leaves the key out.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        timestamp: Option<()>,
     },
 }
 
@@ -48,15 +57,32 @@ impl Message {
     /// encode as `{}`.
     pub fn encode(&self) -> Vec<u8> {
         let wire = match self {
-            Message::Flood(f) => Wire::Flood { host: &f.host, port: f.port, id: &f.id, name: &f.name },
-            Message::FloodReply(r) => Wire::FloodReply { host: &r.host, port: r.port, name: &r.name },
+            Message::Flood(f) => {
+                let (host, port, id, name) = (f.host.as_str(), f.port, f.id.as_str(), f.name.as_str());
+                match f.generation {
+                    Generation::Flood => Wire::Flood { host, port, id, name },
+                    Generation::Gossip => Wire::Gossip { host, port, id, name },
+                }
+            }
+            Message::FloodReply(r) => {
+                let (host, port, name) = (r.host.as_str(), r.port, r.name.as_str());
+                match r.generation {
+                    Generation::Flood => Wire::FloodReply { host, port, name },
+                    Generation::Gossip => Wire::GossipReply { host, port, name },
+                }
+            }
             Message::Stats => Wire::Stats,
             Message::StatsReply(s) => Wire::StatsReply { height: s.height, hash: s.hash.as_deref() },
             Message::GetBlock { height } => Wire::GetBlock { height: *height },
             Message::GetBlockReply(BlockReply::Block(block)) => Wire::GetBlockReply(MaybeBlock::Block(block)),
-            Message::GetBlockReply(BlockReply::Missing) => {
-                Wire::GetBlockReply(MaybeBlock::Missing { height: (), mined_by: (), nonce: (), messages: (), hash: () })
-            }
+            Message::GetBlockReply(BlockReply::Missing(generation)) => Wire::GetBlockReply(MaybeBlock::Missing {
+                height: (),
+                mined_by: (),
+                nonce: (),
+                messages: (),
+                hash: (),
+                timestamp: generation.timestamped().then_some(()),
+            }),
             Message::Announce(block) => Wire::Announce(block),
             Message::NewWord { word } => Wire::NewWord { word },
             Message::Consensus => Wire::Consensus,

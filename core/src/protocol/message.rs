@@ -1,10 +1,14 @@
-//! The messages of the FLOOD-generation protocol as Rust types.
+//! The messages of both protocol generations as Rust types: the join message and its
+//! reply are FLOOD / FLOOD-REPLY or GOSSIP / GOSSIP_REPLY by their `generation`; the
+//! others are the same in both, blocks carrying a timestamp in the GOSSIP generation.
 
-use crate::chain::Block;
+use crate::chain::{Block, Generation};
 
-/// Join and keep-alive: forwarded once per `id` to all peers.
+/// Join and keep-alive (FLOOD or GOSSIP): forwarded once per `id`, to all peers or to 3.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Flood {
+    /// FLOOD or GOSSIP.
+    pub generation: Generation,
     /// The originator's host (IPv4 or a DNS name).
     pub host: String,
     /// The originator's UDP port.
@@ -15,9 +19,11 @@ pub struct Flood {
     pub name: String,
 }
 
-/// The answer to a FLOOD, sent to the FLOOD's `host:port`.
+/// The answer to a FLOOD (or GOSSIP), sent to its `host:port`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FloodReply {
+    /// FLOOD-REPLY or GOSSIP_REPLY.
+    pub generation: Generation,
     /// The replier's host.
     pub host: String,
     /// The replier's UDP port.
@@ -40,16 +46,17 @@ pub struct StatsReply {
 pub enum BlockReply {
     /// The block asked for.
     Block(Block),
-    /// The peer does not have that block (or sent something we read as "missing").
-    Missing,
+    /// The peer does not have that block (or sent something we read as "missing"), in
+    /// the form of a generation: all fields null, `timestamp` too in the GOSSIP one.
+    Missing(Generation),
 }
 
 /// One datagram of the protocol.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    /// `FLOOD`.
+    /// `FLOOD` or `GOSSIP`.
     Flood(Flood),
-    /// `FLOOD-REPLY` (also accepted as `FLOOD_REPLY`).
+    /// `FLOOD-REPLY` or `GOSSIP_REPLY` (also accepted as `FLOOD_REPLY`, `GOSSIP-REPLY`).
     FloodReply(FloodReply),
     /// `STATS`.
     Stats,
@@ -82,8 +89,8 @@ impl Message {
     /// The wire name of the message type, for counters and logs.
     pub fn kind(&self) -> &'static str {
         match self {
-            Message::Flood(_) => "FLOOD",
-            Message::FloodReply(_) => "FLOOD-REPLY",
+            Message::Flood(flood) => flood.generation.join_type(),
+            Message::FloodReply(reply) => reply.generation.join_reply_type(),
             Message::Stats => "STATS",
             Message::StatsReply(_) => "STATS_REPLY",
             Message::GetBlock { .. } => "GET_BLOCK",

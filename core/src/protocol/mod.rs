@@ -5,7 +5,7 @@ mod decode;
 mod encode;
 mod message;
 
-pub use decode::{DecodeError, block_from_value, decode};
+pub use decode::{DecodeError, MAX_HEIGHT, MAX_HOST_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS, block_from_value, decode};
 pub use message::{BlockReply, Flood, FloodReply, Message, StatsReply};
 
 /// Largest datagram we send: most peers read with a 1024-byte buffer.

@@ -1,10 +1,13 @@
-//! Drives a Node with an arbitrary byte string read as a script of datagrams (raw and
-//! well-formed), commands, mined blocks and clock steps, checking after every step
-//! what must always hold: no panic, every datagram ≤ 1024 bytes, the chain valid.
-//! Shared by the `cargo fuzz` target and the proptest run in CI.
+//! Drives a Node with an arbitrary byte string read as a script of datagrams (raw,
+//! well-formed, and well-formed with hostile field values), commands, mined blocks and
+//! clock steps, checking after every step what must always hold: no panic, every
+//! datagram ≤ 1024 bytes, the chain valid. Shared by the `cargo fuzz` target and the
+//! proptest run in CI.
 
+use super::hostile::hostile_datagram;
+use super::script::Script;
 use super::{chain_of, mine_naive};
-use crate::chain::{Block, validate_chain};
+use crate::chain::{Block, Generation, validate_chain};
 use crate::miner::Job;
 use crate::node::{Command, Config, Input, Node, Output};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply};
@@ -13,33 +16,6 @@ use std::time::{Duration, Instant};
 
 /// Difficulty of the fuzzed network: blocks are cheap to mine, rules are the same.
 const D: u32 = 1;
-
-/// Reads bytes one at a time, zero when exhausted.
-struct Script<'a>(&'a [u8]);
-
-impl Script<'_> {
-    fn byte(&mut self) -> u8 {
-        let (first, rest) = self.0.split_first().map_or((0, &[][..]), |(f, r)| (*f, r));
-        self.0 = rest;
-        first
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        let n = n.min(self.0.len());
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        head.to_vec()
-    }
-
-    fn text(&mut self) -> String {
-        let n = usize::from(self.byte() % 32);
-        String::from_utf8_lossy(&self.bytes(n)).into_owned()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 fn source(n: u8) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1 + n % 6], 9000 + u16::from(n % 6)))
@@ -57,7 +33,7 @@ pub fn exercise_node(data: &[u8]) {
     let mut script = Script(data);
     while !script.is_empty() {
         let from = source(script.byte());
-        match script.byte() % 6 {
+        match script.byte() % 7 {
             0 => {
                 let n = usize::from(script.byte()) * 4;
                 node.handle_input(now, Input::Datagram { from, bytes: script.bytes(n) });
@@ -72,19 +48,27 @@ pub fn exercise_node(data: &[u8]) {
                     node.handle_input(now, Input::Mined(mine_naive(job)));
                 }
             }
-            _ => {
+            5 => {
                 now += Duration::from_millis(u64::from(script.byte()) * 97);
                 if node.poll_timeout().is_some_and(|t| t <= now) {
                     node.handle_timeout(now);
                 }
             }
+            _ => node.handle_input(now, Input::Datagram { from, bytes: hostile_datagram(&mut script) }),
         }
+        let mut lookups = Vec::new();
         while let Some(output) = node.poll_output() {
             match output {
                 Output::Send { bytes, .. } => assert!(bytes.len() <= MAX_SEND, "sent {} bytes", bytes.len()),
                 Output::MinerJob(next) => job = next,
+                Output::Resolve { host } => lookups.push(host),
                 Output::ChainChanged { .. } | Output::Event(_) => {}
             }
+        }
+        // A name resolves, or does not, as the script says.
+        for host in lookups {
+            let ip = (script.byte() % 2 == 0).then(|| std::net::IpAddr::from([127, 0, 0, 1 + script.byte() % 6]));
+            node.handle_input(now, Input::Resolved { host, ip });
         }
     }
     let blocks: Vec<Block> = node.chain().blocks().iter().map(|b| b.as_ref().clone()).collect();
@@ -99,19 +83,28 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
     let known_block = || template.get(height % 4).or(node.chain().get(height)).cloned();
     match pick % 9 {
         0 => Message::Flood(Flood {
-            host: format!("127.0.0.{}", 1 + script.byte() % 6),
+            generation: Generation::Flood,
+            host: match script.byte() % 3 {
+                0 => format!("peer{}.example", script.byte() % 4),
+                _ => format!("127.0.0.{}", 1 + script.byte() % 6),
+            },
             port: 9000 + u16::from(script.byte() % 6),
             id: script.text(),
             name: script.text(),
         }),
-        1 => Message::FloodReply(FloodReply { host: "127.0.0.2".into(), port: 9001, name: script.text() }),
+        1 => Message::FloodReply(FloodReply {
+            generation: Generation::Flood,
+            host: "127.0.0.2".into(),
+            port: 9001,
+            name: script.text(),
+        }),
         2 => Message::Stats,
         3 => Message::StatsReply(StatsReply {
             height: height + u64::from(script.byte() % 2) * 1_000_000,
             hash: known_block().map(|b| b.hash),
         }),
         4 => Message::GetBlock { height },
-        5 => Message::GetBlockReply(known_block().map_or(BlockReply::Missing, BlockReply::Block)),
+        5 => Message::GetBlockReply(known_block().map_or(BlockReply::Missing(Generation::Flood), BlockReply::Block)),
         6 => {
             // The block that would extend the node's tip, mined properly.
             let tip = node.chain().tip();
@@ -120,6 +113,7 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
                 prev_hash: tip.map(|b| b.hash.clone()),
                 mined_by: "fuzzer".into(),
                 messages: vec![script.text()].into_iter().filter(|m| m.chars().count() <= 20).collect(),
+                timestamp: None,
                 difficulty: D,
             };
             Message::Announce(mine_naive(&job))
@@ -130,7 +124,7 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
 }
 
 fn empty_job(height: u64) -> Job {
-    Job { height, prev_hash: None, mined_by: "x".into(), messages: vec!["x".into()], difficulty: D }
+    Job { height, prev_hash: None, mined_by: "x".into(), messages: vec!["x".into()], timestamp: None, difficulty: D }
 }
 
 fn command(script: &mut Script<'_>, from: SocketAddr) -> Command {

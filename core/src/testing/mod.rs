@@ -1,20 +1,25 @@
 //! Test support (feature `testing`): quick chain builders, SimNet — many Nodes on a virtual
-//! clock with seeded loss and latency —, the scale scenario measured on it (`scale`) and
-//! the CUDA kernel's reference searches (`cuda`).
+//! clock with seeded loss and latency —, the scale scenario measured on it (`scale`),
+//! scripted and hostile inputs for the fuzz targets, and the CUDA kernel's reference
+//! searches (`cuda`).
 
 pub mod cuda;
 mod deadlines;
 mod flight;
 mod fuzz;
+mod hostile;
 pub mod scale;
+mod script;
 mod simnet;
 mod traffic;
 
 pub use fuzz::exercise_node;
+pub use hostile::{exercise_decode, hostile_datagram, log_everything};
+pub use script::Script;
 pub use simnet::{NetStats, SimNet, SimNode, Tamper};
 pub use traffic::{ByKind, MALFORMED};
 
-use crate::chain::{Block, Chain, Limits};
+use crate::chain::{Block, Chain, Generation, Limits};
 use crate::miner::Job;
 
 /// Mines the block for `job` with a plain, slow search from nonce 0 (for low test difficulties).
@@ -22,7 +27,12 @@ pub fn mine_naive(job: &Job) -> Block {
     (0u64..).find_map(|nonce| job.block_if_valid(&nonce.to_string())).expect("some nonce meets a test difficulty")
 }
 
-/// Extends `chain` by `count` blocks mined by `miner`, each carrying one word derived from `tag`.
+/// Unix seconds of the first block of a test chain of the GOSSIP generation; each
+/// next block is a minute later.
+pub const TEST_EPOCH: u64 = 1_700_000_000;
+
+/// Extends `chain` by `count` blocks mined by `miner`, each carrying one word derived
+/// from `tag` (and, in the GOSSIP generation, a timestamp a minute after its parent's).
 pub fn extend_chain(chain: &mut Chain, count: usize, miner: &str, tag: &str) {
     for _ in 0..count {
         let height = chain.len();
@@ -31,6 +41,7 @@ pub fn extend_chain(chain: &mut Chain, count: usize, miner: &str, tag: &str) {
             prev_hash: chain.tip().map(|b| b.hash.clone()),
             mined_by: miner.to_owned(),
             messages: vec![format!("{tag}{height}")],
+            timestamp: chain.limits().generation.timestamped().then_some(TEST_EPOCH + 60 * height),
             difficulty: chain.limits().difficulty,
         };
         let block = mine_naive(&job);
@@ -38,9 +49,14 @@ pub fn extend_chain(chain: &mut Chain, count: usize, miner: &str, tag: &str) {
     }
 }
 
-/// A valid chain of `len` blocks at `difficulty`.
+/// A valid FLOOD-generation chain of `len` blocks at `difficulty`.
 pub fn chain_of(len: usize, difficulty: u32, miner: &str) -> Chain {
-    let mut chain = Chain::new(Limits::new(difficulty));
+    chain_of_generation(Generation::Flood, len, difficulty, miner)
+}
+
+/// A valid chain of `generation` of `len` blocks at `difficulty`.
+pub fn chain_of_generation(generation: Generation, len: usize, difficulty: u32, miner: &str) -> Chain {
+    let mut chain = Chain::new(Limits::of(generation, difficulty));
     extend_chain(&mut chain, len, miner, "w");
     chain
 }

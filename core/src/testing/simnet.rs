@@ -14,7 +14,7 @@ use crate::chain::Chain;
 use crate::miner::Job;
 use crate::node::{Command, Config, Event, Input, Node, Output};
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 /// Rewrites (or drops, by returning `false`) a datagram a misbehaving node sends.
@@ -75,6 +75,8 @@ pub struct SimNet {
     pub block_time: Duration,
     /// Everything the nodes reported, in order.
     pub events: Vec<(Duration, SocketAddr, Event)>,
+    /// The network's host names (lower case): a node's lookup is answered at once.
+    pub names: BTreeMap<String, IpAddr>,
 }
 
 impl SimNet {
@@ -97,6 +99,7 @@ impl SimNet {
             latency: (Duration::from_millis(1), Duration::from_millis(5)),
             block_time: Duration::from_secs(10),
             events: Vec::new(),
+            names: BTreeMap::new(),
         }
     }
 
@@ -270,6 +273,7 @@ impl SimNet {
         let elapsed = self.elapsed();
         let sim = &mut self.nodes[i];
         let addr = sim.addr;
+        let mut lookups = Vec::new();
         while let Some(output) = sim.node.poll_output() {
             match output {
                 Output::Send { to, mut bytes } => {
@@ -296,9 +300,17 @@ impl SimNet {
                     let at = now + self.block_time.mul_f64(0.5 + self.rng.f64());
                     sim.job = job.map(|j| (at, j));
                 }
+                Output::Resolve { host } => lookups.push(host),
                 Output::ChainChanged { .. } => {}
                 Output::Event(event) => self.events.push((elapsed, addr, event)),
             }
+        }
+        if !lookups.is_empty() {
+            for host in lookups {
+                let ip = self.names.get(&host.to_ascii_lowercase()).copied();
+                sim.node.handle_input(now, Input::Resolved { host, ip });
+            }
+            self.drain(i);
         }
     }
 }

@@ -183,6 +183,7 @@ mod tests {
             nonce: "1".into(),
             messages: words.iter().map(|w| (*w).to_owned()).collect(),
             hash: hash.into(),
+            timestamp: None,
         }
     }
 

@@ -27,6 +27,8 @@ fn random_job(rng: &mut fastrand::Rng, difficulty: u32) -> Job {
         prev_hash,
         mined_by: text(rng),
         messages: (0..words).map(|_| text(rng)).collect(),
+        // Half the jobs are of the GOSSIP generation: 8 binary timestamp bytes before the nonce.
+        timestamp: rng.bool().then(|| rng.u64(..)),
         difficulty,
     }
 }

@@ -180,6 +180,7 @@ mod tests {
             prev_hash: Some("ab".repeat(32)),
             mined_by: "params".into(),
             messages: vec!["one".into(), "two".into()],
+            timestamp: None,
             difficulty: 9,
         };
         let gpu_job = GpuJob::new(job);

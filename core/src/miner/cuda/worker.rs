@@ -171,6 +171,7 @@ mod tests {
             prev_hash: None,
             mined_by: "gpu".into(),
             messages: vec!["test".into()],
+            timestamp: None,
             difficulty: 1,
         }));
         let deadline = Instant::now() + Duration::from_secs(120);

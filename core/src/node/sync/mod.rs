@@ -12,6 +12,15 @@
 //! not that they lie. The sync then goes on under the same rules at difficulty 0, only
 //! to learn what the chain it was offered meets, and ends in [`Progress::Mismatch`]:
 //! such a chain is never adopted.
+//!
+//! A block is taken only from a peer asked for that height (`requests.rs`); blocks that
+//! do not fit are suspects until proven wrong (`blame.rs`).
+
+mod blame;
+mod requests;
+
+use blame::Blame;
+use requests::InFlight;
 
 use crate::chain::{Block, BlockError, Chain, Limits, hex_trailing_zeros, validate_block};
 use std::collections::BTreeMap;
@@ -20,8 +29,6 @@ use std::time::{Duration, Instant};
 
 /// Re-sends of one GET_BLOCK before the sync gives up.
 const MAX_ATTEMPTS: u32 = 8;
-/// Bad blocks a peer may serve before we stop asking it.
-const MAX_STRIKES: u32 = 2;
 
 /// Whether we looked one block above the reported height, in case the peers report
 /// their top index rather than their block count (PROTOCOL.md §8 #1).
@@ -38,6 +45,8 @@ enum TopIndex {
 pub enum Progress {
     /// Still fetching.
     Continue,
+    /// A block nobody asked that peer for: ignored.
+    Unsolicited,
     /// The branch from `fork` up to the target is fetched and checked.
     Done {
         /// The height where the branch attaches to our chain.
@@ -77,13 +86,6 @@ fn verdict(block: &Block, parent: Option<&Block>, limits: &Limits) -> Verdict {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Request {
-    source: SocketAddr,
-    sent: Instant,
-    attempts: u32,
-}
-
 /// A chain being fetched.
 #[derive(Debug)]
 pub struct Sync {
@@ -97,10 +99,10 @@ pub struct Sync {
     floor: u64,
     step: u64,
     next: Option<u64>,
-    inflight: BTreeMap<u64, Request>,
+    inflight: InFlight,
     /// Heights to ask for again first, and the peer not to ask.
     retry: Vec<(u64, Option<SocketAddr>)>,
-    strikes: BTreeMap<SocketAddr, u32>,
+    blame: Blame,
     top_index: TopIndex,
     /// Whether a weak block was met: from then on blocks are checked at difficulty 0.
     relaxed: bool,
@@ -111,13 +113,13 @@ pub struct Sync {
 
 impl Sync {
     /// Starts fetching the chain of `height` blocks ending in `hash` from `sources`,
-    /// given that our chain has `our_len` blocks.
+    /// given that our chain has `our_len` blocks; at most `window` requests in flight
+    /// per source, at most `max_blocks` fetched.
     pub fn new(
-        height: u64,
-        hash: String,
+        (height, hash): (u64, String),
         sources: Vec<SocketAddr>,
         our_len: u64,
-        max_blocks: u64,
+        (window, max_blocks): (usize, u64),
         now: Instant,
     ) -> Self {
         let top = height.saturating_sub(1);
@@ -130,9 +132,9 @@ impl Sync {
             floor: our_len.min(top),
             step: 1,
             next: height.checked_sub(1),
-            inflight: BTreeMap::new(),
+            inflight: InFlight::new(window.max(1)),
             retry: Vec::new(),
-            strikes: BTreeMap::new(),
+            blame: Blame::default(),
             top_index: TopIndex::Untried,
             relaxed: false,
             started: now,
@@ -166,53 +168,45 @@ impl Sync {
         self.started
     }
 
-    /// Whether we asked `from` for blocks (replies from others are ignored).
-    pub fn is_source(&self, from: &SocketAddr) -> bool {
-        self.sources.contains(from)
-    }
-
-    /// The GET_BLOCKs to send now: `(peer, height)`, keeping `window` in flight per peer
-    /// — one until the agreed tip has arrived, so a claim nobody can back costs little.
-    pub fn requests(&mut self, now: Instant, window: usize) -> Vec<(SocketAddr, u64)> {
-        let window = if self.low == self.target_height { 1 } else { window };
+    /// The GET_BLOCKs to send now: `(peer, height)` within each peer's window — one each
+    /// until the agreed tip has arrived, so a claim nobody can back costs little.
+    pub fn requests(&mut self, now: Instant) -> Vec<(SocketAddr, u64)> {
+        let cap = if self.low == self.target_height { 1 } else { usize::MAX };
         let mut out = Vec::new();
         while let Some(&(height, avoid)) = self.retry.last() {
-            let Some(source) = self.least_loaded(window, avoid) else {
+            let Some(source) = self.inflight.least_loaded(&self.sources, cap, avoid) else {
                 return out;
             };
             self.retry.pop();
             if self.blocks.contains_key(&height) || (height >= self.low && height != self.target_height) {
                 continue;
             }
-            self.inflight.insert(height, Request { source, sent: now, attempts: 0 });
+            self.inflight.insert(height, source, now);
             out.push((source, height));
         }
         while let Some(height) = self.next {
             if height < self.floor || self.target_height - height > self.max_blocks {
                 break;
             }
-            let Some(source) = self.least_loaded(window, None) else {
+            let Some(source) = self.inflight.least_loaded(&self.sources, cap, None) else {
                 break;
             };
             self.next = height.checked_sub(1);
-            if height >= self.low || self.blocks.contains_key(&height) || self.inflight.contains_key(&height) {
+            if height >= self.low || self.blocks.contains_key(&height) || self.inflight.contains(height) {
                 continue;
             }
-            self.inflight.insert(height, Request { source, sent: now, attempts: 0 });
+            self.inflight.insert(height, source, now);
             out.push((source, height));
         }
         out
     }
 
-    fn least_loaded(&self, window: usize, avoid: Option<SocketAddr>) -> Option<SocketAddr> {
-        let load = |s: &SocketAddr| self.inflight.values().filter(|r| r.source == *s).count();
-        let candidates = self.sources.iter().filter(|s| Some(**s) != avoid || self.sources.len() == 1);
-        candidates.map(|s| (load(s), *s)).filter(|(l, _)| *l < window).min().map(|(_, s)| s)
-    }
-
-    /// A block arrived from `from`.
+    /// A block arrived from `from`; it counts only if `from` was asked for its height.
     pub fn on_block(&mut self, from: SocketAddr, block: Block, chain: &Chain, now: Instant) -> Progress {
         let height = block.height;
+        if !self.inflight.answer(height, from) {
+            return Progress::Unsolicited;
+        }
         if let TopIndex::Probing(_) = self.top_index
             && height == self.target_height
         {
@@ -226,7 +220,6 @@ impl Sync {
         if height >= self.low || self.blocks.contains_key(&height) {
             return Progress::Continue;
         }
-        self.inflight.remove(&height);
         if height + 1 == self.low && self.low == self.target_height {
             if block.hash != self.target_hash {
                 match self.top_index {
@@ -237,8 +230,10 @@ impl Sync {
                         self.retry.push((self.target_height, None));
                     }
                     TopIndex::Probing(_) => {}
+                    // Its group agreed on another tip: this peer served something else.
                     TopIndex::Done => {
-                        self.strike(from);
+                        let struck = self.blame.strike(from);
+                        self.drop_sources(struck);
                         self.retry.push((height, Some(from)));
                     }
                 }
@@ -286,10 +281,15 @@ impl Sync {
             if !self.accepts(links) {
                 return self.unlink(self.low, Some(below));
             }
+            // The block at `low` is proven: whoever served another one there lied.
+            if let Some((top, _)) = self.blocks.get(&self.low) {
+                let struck = self.blame.settle(self.low, top);
+                self.drop_sources(struck);
+            }
             self.low = below;
             self.last_progress = now;
         }
-        Progress::Continue
+        self.check_sources()
     }
 
     /// Whether a block with `verdict` passes: a weak block does, and relaxes the sync.
@@ -317,12 +317,12 @@ impl Sync {
     }
 
     /// Blocks at `upper` and `lower` do not fit together: either the upper one's
-    /// contents or the lower one's hash is forged. Drop both, count a strike against
-    /// each source, and ask other peers for them.
+    /// contents or the lower one's hash is forged. Both are set aside as suspects and
+    /// asked for from other peers; the block that finally links there tells who lied.
     fn unlink(&mut self, upper: u64, lower: Option<u64>) -> Progress {
         for height in std::iter::once(upper).chain(lower) {
-            if let Some((_, source)) = self.blocks.remove(&height) {
-                self.strike(source);
+            if let Some((block, source)) = self.blocks.remove(&height) {
+                self.blame.suspect(height, source, block);
                 self.retry.push((height, Some(source)));
             }
         }
@@ -334,16 +334,15 @@ impl Sync {
     /// is asked for again, this time blaming whoever serves a wrong one.
     fn end_probe(&mut self) {
         self.top_index = TopIndex::Done;
+        self.inflight.remove(self.target_height);
         if self.low == self.target_height {
             self.retry.push((self.target_height - 1, None));
         }
     }
 
-    /// Counts a bad block against `source`; two strikes and it is no longer asked.
-    fn strike(&mut self, source: SocketAddr) {
-        let strikes = self.strikes.entry(source).or_default();
-        *strikes += 1;
-        if *strikes >= MAX_STRIKES {
+    /// Stops asking peers that served too many bad blocks.
+    fn drop_sources(&mut self, struck: impl IntoIterator<Item = SocketAddr>) {
+        for source in struck {
             self.sources.retain(|s| *s != source);
         }
     }
@@ -372,22 +371,9 @@ impl Sync {
         if now.saturating_duration_since(self.last_progress) > stall {
             return Err(format!("no progress for {} s", stall.as_secs()));
         }
-        let due: Vec<(u64, Request)> = self
-            .inflight
-            .iter()
-            .filter(|(_, r)| now.saturating_duration_since(r.sent) >= timeout)
-            .map(|(h, r)| (*h, *r))
-            .collect();
-        let mut out = Vec::new();
-        for (height, request) in due {
-            if request.attempts >= MAX_ATTEMPTS {
-                return Err(format!("block {height} was asked for {MAX_ATTEMPTS} times without an answer"));
-            }
-            let source = self.least_loaded(usize::MAX, Some(request.source)).unwrap_or(request.source);
-            self.inflight.insert(height, Request { source, sent: now, attempts: request.attempts + 1 });
-            out.push((source, height));
-        }
-        Ok(out)
+        self.inflight
+            .expire(&self.sources, now, timeout, MAX_ATTEMPTS)
+            .map_err(|height| format!("block {height} was asked for {MAX_ATTEMPTS} times without an answer"))
     }
 
     /// The earliest moment `on_timeout` has work.
@@ -396,7 +382,6 @@ impl Sync {
             TopIndex::Probing(since) => Some(since + timeout),
             _ => None,
         };
-        let requests = self.inflight.values().map(|r| r.sent + timeout);
-        requests.chain(probe).fold(self.last_progress + stall, Instant::min)
+        [self.inflight.next_due(timeout), probe].into_iter().flatten().fold(self.last_progress + stall, Instant::min)
     }
 }
