@@ -65,12 +65,7 @@ pub fn learned(learned: &Learned) -> String {
 
 /// A peer's traffic over all message types.
 pub fn traffic(peer: &PeerView) -> Traffic {
-    peer.traffic.values().fold(Traffic::default(), |sum, t| Traffic {
-        msgs_in: sum.msgs_in + t.msgs_in,
-        bytes_in: sum.bytes_in + t.bytes_in,
-        msgs_out: sum.msgs_out + t.msgs_out,
-        bytes_out: sum.bytes_out + t.bytes_out,
-    })
+    peer.traffic.values().sum()
 }
 
 #[cfg(test)]

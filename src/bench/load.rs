@@ -1,7 +1,7 @@
 //! Start-up with a long chain: load and validate it, and the resident memory of the
 //! running peer — measured in a fresh process so nothing else is in its heap.
 
-use super::{Row, start_peer, write_chain};
+use super::{Row, proc_status_kb, start_peer, write_chain};
 use anyhow::Context;
 use std::path::Path;
 use std::process::Command;
@@ -40,17 +40,9 @@ pub fn child(dir: &Path) -> anyhow::Result<()> {
     let load_s = start.elapsed().as_secs_f64();
     std::thread::sleep(std::time::Duration::from_millis(300));
     let height = peer.snapshot().height;
-    println!("{}", serde_json::json!({ "load_s": load_s, "rss_mb": rss_mb()?, "height": height }));
+    println!(
+        "{}",
+        serde_json::json!({ "load_s": load_s, "rss_mb": proc_status_kb("VmRSS")? / 1024.0, "height": height })
+    );
     Ok(())
-}
-
-fn rss_mb() -> anyhow::Result<f64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .context("no VmRSS in /proc/self/status")?;
-    Ok(kb / 1024.0)
 }

@@ -5,10 +5,12 @@ mod crowd;
 mod devtools;
 mod gui;
 mod load;
+mod scale;
 mod serve;
 mod sync;
 mod web;
 
+use anyhow::Context;
 use blockpeer_core::chain::{ChainStore, Limits};
 use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError, start};
 use blockpeer_core::node::Config;
@@ -97,11 +99,30 @@ pub enum Bench {
         #[arg(long)]
         json: bool,
     },
+    /// Networks of 10 to 1,000 peers on SimNet (virtual time, campus loss and latency, one
+    /// miner): traffic per peer, block spread, a newcomer's join, memory (docs/SCALE.md).
+    Scale(scale::ScaleArgs),
     /// Internal: load the chain in DIR in a fresh process and report (used by `load`).
     #[command(hide = true)]
     LoadChild {
         /// The data directory.
         dir: std::path::PathBuf,
+    },
+    /// Internal: run one size of `scale` in a fresh process and report as JSON.
+    #[command(hide = true)]
+    ScaleChild {
+        /// Peers in the network.
+        #[arg(long)]
+        peers: u16,
+        /// Virtual minutes measured.
+        #[arg(long)]
+        minutes: u32,
+        /// The seed.
+        #[arg(long)]
+        seed: u64,
+        /// Wall-clock seconds before the run is stopped.
+        #[arg(long)]
+        budget: f64,
     },
 }
 
@@ -134,6 +155,10 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Web { blocks, seconds, clients, json } => (web::run(blocks, seconds, clients)?, json),
         Bench::Gui { blocks, peers, frames, json } => (gui::run(blocks, peers, frames)?, json),
         Bench::LoadChild { dir } => return load::child(&dir),
+        Bench::Scale(args) => return scale::run(&args),
+        Bench::ScaleChild { peers, minutes, seed, budget } => {
+            return scale::child(peers, minutes, seed, Duration::from_secs_f64(budget));
+        }
     };
     if json {
         let object: serde_json::Map<String, serde_json::Value> =
@@ -192,4 +217,27 @@ fn start_peer(dir: &Path, well_known: Option<SocketAddr>) -> Result<EngineHandle
         cuda: false,
         detect: false,
     })
+}
+
+/// A figure in KiB from this process's /proc/self/status (`VmRSS`, `VmHWM`, …).
+fn proc_status_kb(field: &str) -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .with_context(|| format!("no {field} in /proc/self/status"))
+}
+
+/// The CPU's model name from /proc/cpuinfo and the cores this process may use.
+fn cpu() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|l| Some(l.strip_prefix("model name")?.split_once(':')?.1.trim().to_owned()))
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{model}, {cores} cores")
 }

@@ -35,6 +35,18 @@ pub struct Traffic {
     pub bytes_out: u64,
 }
 
+impl<'a> std::iter::Sum<&'a Traffic> for Traffic {
+    /// All message types (or peers) together.
+    fn sum<I: Iterator<Item = &'a Traffic>>(iter: I) -> Self {
+        iter.fold(Traffic::default(), |sum, t| Traffic {
+            msgs_in: sum.msgs_in + t.msgs_in,
+            bytes_in: sum.bytes_in + t.bytes_in,
+            msgs_out: sum.msgs_out + t.msgs_out,
+            bytes_out: sum.bytes_out + t.bytes_out,
+        })
+    }
+}
+
 /// What we know of one peer.
 #[derive(Clone, Debug)]
 pub struct Peer {
