@@ -63,16 +63,23 @@ pub(super) fn record(book: &mut ByKind, kind: &'static str, len: usize, received
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::Generation;
     use crate::protocol::{FloodReply, Message};
 
     #[test]
     fn kinds_are_named_like_the_node_names_them() {
         let mut kinds = Kinds::default();
-        let reply = Message::FloodReply(FloodReply { host: "127.0.0.1".into(), port: 1, name: "n".into() });
+        let join_reply = |generation| {
+            Message::FloodReply(FloodReply { generation, host: "127.0.0.1".into(), port: 1, name: "n".into() })
+        };
+        let reply = join_reply(Generation::Flood);
         assert_eq!(kinds.of(&reply.encode()), "FLOOD-REPLY");
         assert_eq!(kinds.of(&reply.encode()), "FLOOD-REPLY", "remembered");
         assert_eq!(kinds.of(br#"{"type":"FLOOD_REPLY","host":"127.0.0.1","port":2}"#), "FLOOD-REPLY");
         assert_eq!(kinds.of(br#"{"port":2,"type":"STATS"}"#), "STATS");
+        let gossip = join_reply(Generation::Gossip);
+        assert_eq!(kinds.of(&gossip.encode()), gossip.kind());
+        assert_ne!(gossip.kind(), "FLOOD-REPLY");
         assert_eq!(kinds.of(b"{}"), "UNKNOWN");
         assert_eq!(kinds.of(b"not json"), MALFORMED);
     }
