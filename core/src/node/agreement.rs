@@ -2,7 +2,7 @@
 //! they lead to, syncs to the chosen chain with fallback to the next group, adopting a
 //! fetched branch, and the miner's job on whatever tip results.
 
-use super::consensus::{Decision, Group, Round, RoundSummary, Trigger, rank_replies};
+use super::consensus::{Decision, Group, Round, RoundSummary, Trigger, own_chain_wins, rank_replies};
 use super::standing::Report;
 use super::sync::{Progress, Sync};
 use super::{Event, Mismatch, Node, Output};
@@ -84,6 +84,16 @@ impl Node {
             None => Decision::NoReplies,
             Some(best) if self.holds(best) && best.height == self.chain.len() => Decision::InSync,
             Some(best) if self.holds(best) => Decision::Ahead,
+            Some(best)
+                if own_chain_wins(
+                    self.config.generation,
+                    self.chain.len(),
+                    self.chain.tip().map(|b| b.hash.as_str()),
+                    best,
+                ) =>
+            {
+                Decision::Ahead
+            }
             Some(best) => Decision::Sync { height: best.height, hash: best.hash.clone() },
         };
         if matches!(decision, Decision::InSync | Decision::Ahead) {

@@ -131,6 +131,21 @@ pub fn rank_replies(replies: &BTreeMap<SocketAddr, (u64, Option<String>)>, gener
     ranked
 }
 
+/// Whether our own chain — `len` blocks with tip `tip` — beats the best group of a
+/// round by the rule of `generation`. FLOOD: never (the majority of the others decides,
+/// as the FLOOD handout says). GOSSIP: when it is longer, or as long and the group has
+/// a single peer whose tip's hash sorts after ours — one voice each, ties broken as in
+/// [`rank_replies`], so two peers of equal chains never swap them.
+pub fn own_chain_wins(generation: Generation, len: u64, tip: Option<&str>, best: &Group) -> bool {
+    match generation {
+        Generation::Flood => false,
+        Generation::Gossip => {
+            len > best.height
+                || (len == best.height && best.peers.len() == 1 && tip.is_some_and(|t| t < best.hash.as_str()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +190,21 @@ mod tests {
         let ranked = rank_replies(&replies(&list), Generation::Flood);
         assert_eq!(ranked.len(), 2);
         assert_eq!((ranked[0].height, ranked[0].peers.len()), (7, 3));
+    }
+
+    #[test]
+    fn a_gossip_peer_keeps_a_longer_chain_and_equal_ones_never_swap() {
+        let group = |height, hash: &str, peers: u16| Group {
+            height,
+            hash: hash.into(),
+            peers: (1..=peers).map(|p| SocketAddr::from(([127, 0, 0, 1], p))).collect(),
+        };
+        assert!(own_chain_wins(Generation::Gossip, 12, Some("x"), &group(8, "a", 5)), "longer beats more peers");
+        assert!(!own_chain_wins(Generation::Flood, 12, Some("x"), &group(8, "a", 5)), "not in FLOOD: the majority");
+        assert!(!own_chain_wins(Generation::Gossip, 7, Some("x"), &group(8, "a", 1)));
+        assert!(!own_chain_wins(Generation::Gossip, 8, Some("b"), &group(8, "c", 2)), "as long, more peers");
+        // Two peers with equal chains: exactly one of them moves.
+        assert!(own_chain_wins(Generation::Gossip, 8, Some("b"), &group(8, "c", 1)));
+        assert!(!own_chain_wins(Generation::Gossip, 8, Some("c"), &group(8, "b", 1)));
     }
 }
