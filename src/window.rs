@@ -6,6 +6,7 @@ use crate::cli::{Cli, PeerArgs};
 use crate::demo::{self, Demo};
 use crate::settings::{self, StartedPeer};
 use crate::web::WebServer;
+use blockpeer_core::chain::Generation;
 use blockpeer_gui::{Choice, Launch, LaunchOptions, LogBuffer, Running, Starter};
 use clap::Parser;
 use std::sync::Arc;
@@ -70,7 +71,7 @@ fn command_line(choice: &Choice) -> Vec<String> {
     let (name, mine, cuda) = match choice {
         Choice::Start(c) => {
             push(&["-i", &c.web_port.to_string(), "-p", &c.udp_port.to_string()]);
-            push(&["--difficulty", &c.difficulty.to_string()]);
+            push(&["--difficulty", &c.difficulty.to_string(), "--protocol", c.protocol.name()]);
             (&c.name, c.mine, c.cuda)
         }
         Choice::Join(c) => {
@@ -78,7 +79,8 @@ fn command_line(choice: &Choice) -> Vec<String> {
             if let Some(web) = c.web_port {
                 push(&["--web-port", &web.to_string()]);
             }
-            push(&["--difficulty", &c.difficulty.to_string()]);
+            let protocol = c.protocol.map_or("auto", Generation::name);
+            push(&["--difficulty", &c.difficulty.to_string(), "--protocol", protocol]);
             (&c.name, c.mine, c.cuda)
         }
         Choice::Demo => return line,
@@ -105,10 +107,14 @@ mod tests {
             web_port: 8001,
             name: "ann".into(),
             difficulty: 6,
+            protocol: Generation::Gossip,
             mine: true,
             cuda: false,
         });
-        assert_eq!(command_line(&start).join(" "), "blockpeer -i 8001 -p 9000 --difficulty 6 --name ann -m");
+        assert_eq!(
+            command_line(&start).join(" "),
+            "blockpeer -i 8001 -p 9000 --difficulty 6 --protocol gossip --name ann -m"
+        );
         let join = Choice::Join(JoinChoice {
             host: "localhost".into(),
             port: 8999,
@@ -116,6 +122,7 @@ mod tests {
             web_port: Some(8003),
             name: "bo b".into(),
             difficulty: 5,
+            protocol: None,
             mine: false,
             cuda: false,
         });
@@ -123,6 +130,7 @@ mod tests {
         assert_eq!(cli.peer.known, Some(vec!["localhost".to_owned(), "8999".to_owned()]));
         assert_eq!((cli.peer.port, cli.peer.web_port, cli.peer.name.as_deref()), (8002, Some(8003), Some("bo b")));
         assert_eq!(cli.peer.difficulty, 5);
+        assert_eq!(cli.peer.protocol, crate::cli::Protocol::Auto);
         assert!(!cli.peer.mine);
     }
 }

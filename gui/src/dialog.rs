@@ -5,6 +5,7 @@
 use crate::fields::{self, HostCheck, HostState};
 use crate::launch::{Choice, JoinChoice, StartChoice};
 use crate::theme;
+use blockpeer_core::chain::Generation;
 use eframe::egui::{self, Align, Layout, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,8 @@ pub struct DialogFields {
     pub start_web: String,
     /// A new network's difficulty.
     pub difficulty: String,
+    /// A new network's protocol generation.
+    pub start_protocol: Generation,
     /// The well-known peer's host.
     pub join_host: String,
     /// The well-known peer's port.
@@ -46,6 +49,8 @@ pub struct DialogFields {
     pub join_web: String,
     /// The difficulty of the network we join.
     pub join_difficulty: String,
+    /// The protocol generation of the network we join; `None`: ask the well-known peer.
+    pub join_protocol: Option<Generation>,
 }
 
 impl Default for DialogFields {
@@ -58,11 +63,13 @@ impl Default for DialogFields {
             start_udp: "8999".into(),
             start_web: "8001".into(),
             difficulty: "6".into(),
+            start_protocol: Generation::Flood,
             join_host: "localhost".into(),
             join_port: "8999".into(),
             join_udp: "8002".into(),
             join_web: String::new(),
             join_difficulty: "8".into(),
+            join_protocol: None,
         }
     }
 }
@@ -152,13 +159,15 @@ impl Dialog {
                 "trailing zeros; the real network uses 8",
                 fields::difficulty,
             );
+            protocol_row(ui, "start_protocol", &mut f.start_protocol, &Generation::ALL);
             Some((udp?, web?, name?, difficulty?))
         });
         mining_options(ui, &mut f.mine, &mut f.cuda);
         let ready = checked.is_some();
         let clicked = submit(ui, "Start network", ready);
         let (udp_port, web_port, name, difficulty) = checked?;
-        clicked.then_some(StartChoice { udp_port, web_port, name, difficulty, mine: f.mine, cuda: f.mine && f.cuda })
+        let (mine, cuda, protocol) = (f.mine, f.mine && f.cuda, f.start_protocol);
+        clicked.then_some(StartChoice { udp_port, web_port, name, difficulty, protocol, mine, cuda })
     }
 
     fn join_form(&mut self, ui: &mut Ui) -> Option<JoinChoice> {
@@ -187,13 +196,20 @@ impl Dialog {
                 "the network's: 8 on the course network, 9 in the competition",
                 fields::difficulty,
             );
+            protocol_row(
+                ui,
+                "join_protocol",
+                &mut f.join_protocol,
+                &[None, Some(Generation::Flood), Some(Generation::Gossip)],
+            );
             Some((host?, port?, udp?, web?, name?, difficulty?))
         });
         mining_options(ui, &mut f.mine, &mut f.cuda);
         let clicked = submit(ui, "Join network", checked.is_some());
         let (host, port, udp_port, web_port, name, difficulty) = checked?;
         let cuda = f.mine && f.cuda;
-        clicked.then_some(JoinChoice { host, port, udp_port, web_port, name, difficulty, mine: f.mine, cuda })
+        let (mine, protocol) = (f.mine, f.join_protocol);
+        clicked.then_some(JoinChoice { host, port, udp_port, web_port, name, difficulty, protocol, mine, cuda })
     }
 }
 
@@ -225,6 +241,27 @@ fn field<T>(
     };
     ui.end_row();
     result.ok()
+}
+
+/// The protocol generation row: one button per choice (`None`: detect it), and what
+/// the choice means beside them.
+fn protocol_row<T: Copy + PartialEq + Into<Option<Generation>>>(ui: &mut Ui, id: &str, value: &mut T, choices: &[T]) {
+    let label = ui.label("Protocol");
+    ui.push_id(id, |ui| {
+        ui.horizontal(|ui| {
+            for choice in choices {
+                let text = (*choice).into().map_or("Auto", Generation::label);
+                ui.selectable_value(value, *choice, text).labelled_by(label.id);
+            }
+        });
+    });
+    let hint = match (*value).into() {
+        None => "asks the well-known peer which one it speaks",
+        Some(Generation::Flood) => "FLOOD to every peer, blocks without time",
+        Some(Generation::Gossip) => "today's course network: GOSSIP to 3, timestamped blocks",
+    };
+    ui.colored_label(theme::palette(ui).muted, hint);
+    ui.end_row();
 }
 
 fn mining_options(ui: &mut Ui, mine: &mut bool, cuda: &mut bool) {

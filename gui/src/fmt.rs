@@ -43,6 +43,39 @@ pub fn ago(secs: f64) -> String {
     if secs < 1.0 { "just now".to_owned() } else { format!("{} ago", duration(secs)) }
 }
 
+/// How long before `now` (Unix seconds) a block was mined at `timestamp`, as a person
+/// says it: `45 s ago`, `3 min ago`, `2 h ago`, `12 days ago`; `in the future` for
+/// clocks ahead of ours.
+pub fn mined_ago(timestamp: u64, now: u64) -> String {
+    let Some(secs) = now.checked_sub(timestamp) else {
+        return "in the future".to_owned();
+    };
+    match secs {
+        0..60 => format!("{secs} s ago"),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
+/// When a block was mined, in local time with how long ago:
+/// `2023-11-06 12:02:29 (3 min ago)`. A timestamp no calendar holds is shown as is.
+pub fn mined_at(timestamp: u64, now: u64) -> String {
+    let local = i64::try_from(timestamp)
+        .ok()
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|utc| utc.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string());
+    match local {
+        Some(local) => format!("{local} ({})", mined_ago(timestamp, now)),
+        None => format!("Unix time {timestamp}"),
+    }
+}
+
+/// Unix seconds now.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 /// What the miner is doing, in a few words.
 pub fn mining(snapshot: &Snapshot) -> String {
     match (snapshot.mining, &snapshot.job) {
@@ -83,5 +116,18 @@ mod tests {
         assert_eq!(duration(200.0), "3 min 20 s");
         assert_eq!(duration(7500.0), "2 h 5 min");
         assert_eq!(ago(0.2), "just now");
+    }
+
+    #[test]
+    fn mining_times_read_as_a_person_says_them() {
+        let now = 1_700_000_000;
+        assert_eq!(mined_ago(now - 45, now), "45 s ago");
+        assert_eq!(mined_ago(now - 200, now), "3 min ago");
+        assert_eq!(mined_ago(now - 7300, now), "2 h ago");
+        assert_eq!(mined_ago(now - 30 * 86_400, now), "30 days ago");
+        assert_eq!(mined_ago(now + 5, now), "in the future");
+        let at = mined_at(now - 180, now);
+        assert!(at.starts_with("2023-11-1") && at.ends_with(" (3 min ago)"), "{at}");
+        assert_eq!(mined_at(u64::MAX, now), format!("Unix time {}", u64::MAX));
     }
 }

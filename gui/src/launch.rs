@@ -4,6 +4,7 @@
 use crate::frame_bench::BenchPlan;
 use crate::log_buffer::LogBuffer;
 use crate::views::View;
+use blockpeer_core::chain::Generation;
 use blockpeer_core::engine::EngineHandle;
 use blockpeer_core::node::Config;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,8 @@ pub struct StartChoice {
     pub name: String,
     /// Required trailing zeros.
     pub difficulty: u32,
+    /// The protocol generation the network speaks.
+    pub protocol: Generation,
     /// Mine from the start.
     pub mine: bool,
     /// Mine with CUDA.
@@ -43,6 +46,8 @@ pub struct JoinChoice {
     pub name: String,
     /// Required trailing zeros (the network's difficulty).
     pub difficulty: u32,
+    /// The network's protocol generation; `None`: ask the well-known peer.
+    pub protocol: Option<Generation>,
     /// Mine from the start.
     pub mine: bool,
     /// Mine with CUDA.

@@ -1,7 +1,7 @@
 //! The JSON the page and scripts read: status, pages of blocks, one block, the peers,
 //! and the old page's `/peerList`. Each answer comes from one snapshot.
 
-use blockpeer_core::chain::Block;
+use blockpeer_core::chain::{Block, Generation};
 use blockpeer_core::node::{ConsensusView, Mismatch, Snapshot, SyncView};
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -28,6 +28,10 @@ pub struct Status<'a> {
     tip: Option<&'a str>,
     /// Required trailing zeros.
     difficulty: u32,
+    /// The protocol generation: `"flood"` or `"gossip"`.
+    protocol: Generation,
+    /// The same for people: `"FLOOD (2022)"`, `"GOSSIP (2023+)"`.
+    protocol_label: &'static str,
     /// Known peers.
     peers: usize,
     /// Peers whose reported tip is ours.
@@ -64,6 +68,8 @@ pub fn status(snapshot: &Snapshot) -> Status<'_> {
         height: snapshot.height,
         tip: snapshot.tip.as_deref(),
         difficulty: snapshot.difficulty,
+        protocol: snapshot.protocol,
+        protocol_label: snapshot.protocol.label(),
         peers: snapshot.peers.len(),
         peers_agreeing: snapshot.peers.iter().filter(|p| p.agrees).count(),
         mining: snapshot.mining,

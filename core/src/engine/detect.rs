@@ -5,7 +5,7 @@
 
 use crate::chain::Generation;
 use crate::node::Config;
-use crate::protocol::Detector;
+use crate::protocol::{Detector, Flood};
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
@@ -29,7 +29,8 @@ pub(super) fn detect(socket: &UdpSocket, config: &Config, held: Option<Generatio
         return Ok(fallback(held, "no well-known peer to ask"));
     };
     let mut detector = Detector::default();
-    let probes = Detector::probes(&config.host, config.port, &config.name, "blockpeer-detect");
+    // A fresh id each run: peers ignore a join id they have seen before.
+    let probes = Detector::probes(&config.host, config.port, &config.name, &Flood::fresh_id(fastrand::u128(..)));
     socket.set_read_timeout(Some(Duration::from_millis(100)))?;
     let mut buffer = vec![0u8; crate::protocol::MAX_RECV];
     let mut verdict = None;
@@ -39,7 +40,10 @@ pub(super) fn detect(socket: &UdpSocket, config: &Config, held: Option<Generatio
         }
         let until = Instant::now() + ROUND;
         while Instant::now() < until {
-            if let Ok((len, _)) = socket.recv_from(&mut buffer)
+            // Only the well-known host's answers count (from any of its ports: some
+            // peers send from another socket than the one they listen on).
+            if let Ok((len, from)) = socket.recv_from(&mut buffer)
+                && from.ip() == well_known.ip()
                 && let Some(found) = detector.answer(&buffer[..len])
             {
                 verdict = Some(found);

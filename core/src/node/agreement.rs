@@ -84,16 +84,7 @@ impl Node {
             None => Decision::NoReplies,
             Some(best) if self.holds(best) && best.height == self.chain.len() => Decision::InSync,
             Some(best) if self.holds(best) => Decision::Ahead,
-            Some(best)
-                if own_chain_wins(
-                    self.config.generation,
-                    self.chain.len(),
-                    self.chain.tip().map(|b| b.hash.as_str()),
-                    best,
-                ) =>
-            {
-                Decision::Ahead
-            }
+            Some(best) if self.own_chain_wins(best) => Decision::Ahead,
             Some(best) => Decision::Sync { height: best.height, hash: best.hash.clone() },
         };
         if matches!(decision, Decision::InSync | Decision::Ahead) {
@@ -116,18 +107,24 @@ impl Node {
         self.refresh_job();
     }
 
+    /// Whether the generation's rule prefers our chain to `group`'s.
+    fn own_chain_wins(&self, group: &Group) -> bool {
+        own_chain_wins(self.config.generation, self.chain.len(), self.chain.tip().map(|b| b.hash.as_str()), group)
+    }
+
     /// Whether our chain contains the tip of `group` (ours, or a prefix of ours).
     fn holds(&self, group: &Group) -> bool {
         group.height.checked_sub(1).and_then(|h| self.chain.get(h)).is_some_and(|b| b.hash == group.hash)
     }
 
-    /// Syncs to the best remaining group, skipping chains we already hold, chains whose
+    /// Syncs to the best remaining group — none once our own chain is better — skipping
+    /// chains we already hold, chains whose
     /// sync failed a short while ago, and, once a difficulty mismatch is known, chains
     /// whose very tip is too weak to fetch again.
     fn try_next_group(&mut self, now: Instant) {
         while !self.fallbacks.is_empty() {
             let group = self.fallbacks.remove(0);
-            if self.holds(&group) {
+            if self.holds(&group) || self.own_chain_wins(&group) {
                 self.fallbacks.clear();
                 return;
             }

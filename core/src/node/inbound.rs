@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 /// Peers a GOSSIP is forwarded to (PROTOCOL-GOSSIP.md §1: a constant 3).
 const GOSSIP_FANOUT: usize = 3;
-/// Least time between two consensus rounds that ANNOUNCEs above our tip start.
-const ANNOUNCE_ROUND_GAP: Duration = Duration::from_secs(5);
+/// Least time between two consensus rounds that others ask for (a CONSENSUS, an
+/// ANNOUNCE above our tip): a round sends a STATS to every peer we know.
+const ASKED_ROUND_GAP: Duration = Duration::from_secs(5);
 
 impl Node {
     pub(super) fn on_datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
@@ -64,7 +65,11 @@ impl Node {
                 }
                 self.refresh_job();
             }
-            Message::Consensus => self.start_round(now, Trigger::Request),
+            Message::Consensus => {
+                if !self.start_asked_round(now, Trigger::Request) {
+                    self.counters.consensus_ignored += 1;
+                }
+            }
             Message::Unknown { .. } => self.counters.unknown += 1,
         }
     }
@@ -193,6 +198,17 @@ impl Node {
         }
     }
 
+    /// Starts a round another peer asked for, unless one started so within the last
+    /// [`ASKED_ROUND_GAP`]; whether it did.
+    fn start_asked_round(&mut self, now: Instant, trigger: Trigger) -> bool {
+        if now < self.timers.asked_round {
+            return false;
+        }
+        self.timers.asked_round = now + ASKED_ROUND_GAP;
+        self.start_round(now, trigger);
+        true
+    }
+
     /// ANNOUNCE: append a block that extends our tip; a block above it means we are behind.
     /// Either way the announcer has told us its tip.
     fn on_announce(&mut self, now: Instant, from: SocketAddr, block: Block) {
@@ -217,10 +233,7 @@ impl Node {
             let plausible = check_standalone(&block, self.chain.limits()).is_ok();
             if plausible && self.peers.is_verified(&from) {
                 self.peers.raise_reported(from, tip(self.chain.len()));
-                if now >= self.timers.announce_round {
-                    self.timers.announce_round = now + ANNOUNCE_ROUND_GAP;
-                    self.start_round(now, Trigger::Announce);
-                } else {
+                if !self.start_asked_round(now, Trigger::Announce) {
                     self.counters.announces_ignored += 1;
                 }
             } else if plausible {

@@ -47,6 +47,8 @@ pub struct Counters {
     pub invalid_blocks: u64,
     /// Announced blocks below our tip.
     pub announces_ignored: u64,
+    /// CONSENSUS messages that came too soon after another asked-for round.
+    pub consensus_ignored: u64,
     /// Blocks we mined after the tip had moved.
     pub stale_blocks: u64,
     /// Blocks we served.

@@ -16,8 +16,8 @@ pub(super) struct Timers {
     next_consensus: Instant,
     next_words: Instant,
     join_round: Option<Instant>,
-    /// When an ANNOUNCE above our tip may next start a round.
-    pub(super) announce_round: Instant,
+    /// When a CONSENSUS or an ANNOUNCE above our tip may next start a round.
+    pub(super) asked_round: Instant,
 }
 
 impl Timers {
@@ -27,7 +27,7 @@ impl Timers {
             next_consensus: now + config.consensus_interval,
             next_words: now + config.startup_delay,
             join_round: config.well_known.map(|_| now + config.startup_delay),
-            announce_round: now,
+            asked_round: now,
         }
     }
 }
@@ -102,9 +102,7 @@ impl Node {
 
     /// A FLOOD of ours with a fresh UUID-shaped id (remembered, so never forwarded).
     pub(super) fn new_flood(&mut self) -> Message {
-        let bits = self.rng.u128(..);
-        let hex = format!("{bits:032x}");
-        let id = format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]);
+        let id = Flood::fresh_id(self.rng.u128(..));
         self.seen.insert(&self.config.host, self.config.port, &id);
         Message::Flood(Flood {
             generation: self.config.generation,

@@ -19,6 +19,14 @@ pub struct Flood {
     pub name: String,
 }
 
+impl Flood {
+    /// A UUID-shaped (version 4) id made of `bits`, as the handouts' peers send them.
+    pub fn fresh_id(bits: u128) -> String {
+        let hex = format!("{bits:032x}");
+        format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+    }
+}
+
 /// The answer to a FLOOD (or GOSSIP), sent to its `host:port`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FloodReply {

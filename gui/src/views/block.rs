@@ -1,7 +1,7 @@
 //! One block in full: every field, the full hash with copy buttons, previous and
 //! next, and whether it is valid — re-checked with the chain's own rule.
 
-use crate::theme;
+use crate::{fmt, theme};
 use blockpeer_core::chain::{Block, Limits, validate_block};
 use blockpeer_core::node::Snapshot;
 use eframe::egui::{self, RichText, Ui};
@@ -44,15 +44,15 @@ impl BlockDetail {
             });
         });
         ui.separator();
-        let validity = self.validity(block, parent, snapshot.difficulty);
+        let validity = self.validity(block, parent, Limits::of(snapshot.protocol, snapshot.difficulty));
         egui::ScrollArea::vertical().id_salt("block_fields").show(ui, |ui| fields(ui, block, parent, validity));
     }
 
-    fn validity(&mut self, block: &Block, parent: Option<&Block>, difficulty: u32) -> Result<(), String> {
+    fn validity(&mut self, block: &Block, parent: Option<&Block>, limits: Limits) -> Result<(), String> {
         match &self.checked {
             Some((height, hash, result)) if *height == block.height && *hash == block.hash => result.clone(),
             _ => {
-                let result = validate_block(block, parent, &Limits::new(difficulty)).map_err(|e| e.to_string());
+                let result = validate_block(block, parent, &limits).map_err(|e| e.to_string());
                 self.checked = Some((block.height, block.hash.clone(), result.clone()));
                 result
             }
@@ -87,6 +87,11 @@ fn fields(ui: &mut Ui, block: &Block, parent: Option<&Block>, validity: Result<(
         ui.label("Mined by");
         ui.label(&block.mined_by);
         ui.end_row();
+        if let Some(timestamp) = block.timestamp {
+            ui.label("Mined at");
+            ui.label(fmt::mined_at(timestamp, fmt::unix_now())).on_hover_text(format!("Unix time {timestamp}"));
+            ui.end_row();
+        }
         ui.label("Nonce");
         ui.label(RichText::new(&block.nonce).monospace());
         ui.end_row();

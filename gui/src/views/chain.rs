@@ -90,7 +90,8 @@ impl ChainView {
             });
             return;
         }
-        header(ui);
+        header(ui, snapshot.protocol.timestamped());
+        let now = fmt::unix_now();
         let row_height = ui.text_style_height(&TextStyle::Body) + 10.0;
         let mut area = egui::ScrollArea::vertical().auto_shrink(false).id_salt("chain_rows");
         if let Some(offset) = self.scroll_to.take() {
@@ -103,7 +104,7 @@ impl ChainView {
                     None => (blocks.len() - 1 - row) as u64,
                 };
                 let Some(block) = usize::try_from(height).ok().and_then(|h| blocks.get(h)) else { continue };
-                if block_row(ui, block, row, row_height, self.selected == Some(height)).clicked() {
+                if block_row(ui, block, row, row_height, self.selected == Some(height), now).clicked() {
                     self.selected = Some(height);
                 }
             }
@@ -123,20 +124,23 @@ impl ChainView {
     }
 }
 
-fn header(ui: &mut Ui) {
+/// The column titles; the last column is when a block was mined in the GOSSIP
+/// generation (its blocks carry the time), its nonce in the FLOOD one.
+fn header(ui: &mut Ui, timestamped: bool) {
     let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), 20.0), Sense::hover());
     let color = theme::palette(ui).muted;
     let font = TextStyle::Small.resolve(ui.style());
     let nonce_x = (rect.width() - NONCE_WIDTH).max(WORDS_X + 60.0);
-    for (x, title) in
-        [(HEIGHT_X, "HEIGHT"), (HASH_X, "HASH"), (MINER_X, "MINER"), (WORDS_X, "WORDS"), (nonce_x, "NONCE")]
+    let last = if timestamped { "MINED" } else { "NONCE" };
+    for (x, title) in [(HEIGHT_X, "HEIGHT"), (HASH_X, "HASH"), (MINER_X, "MINER"), (WORDS_X, "WORDS"), (nonce_x, last)]
     {
         ui.painter().text(pos2(rect.left() + x, rect.center().y), Align2::LEFT_CENTER, title, font.clone(), color);
     }
 }
 
-/// One block as a clickable row of columns, painted directly (no layout per cell).
-fn block_row(ui: &mut Ui, block: &Block, row: usize, height: f32, selected: bool) -> egui::Response {
+/// One block as a clickable row of columns, painted directly (no layout per cell);
+/// `now` is Unix seconds, for how long ago a timestamped block was mined.
+fn block_row(ui: &mut Ui, block: &Block, row: usize, height: f32, selected: bool, now: u64) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click());
     response
         .widget_info(|| WidgetInfo::selected(egui::Role::Button, true, selected, format!("Block {}", block.height)));
@@ -162,7 +166,10 @@ fn block_row(ui: &mut Ui, block: &Block, row: usize, height: f32, selected: bool
         (HASH_X, MINER_X, fmt::short(&block.hash, 12).to_owned(), &mono, palette.accent),
         (MINER_X, WORDS_X, block.mined_by.clone(), &body, text),
         (WORDS_X, nonce_x, block.messages.join(" · "), &body, palette.muted),
-        (nonce_x, rect.width(), block.nonce.clone(), &mono, palette.muted),
+        match block.timestamp {
+            Some(timestamp) => (nonce_x, rect.width(), fmt::mined_ago(timestamp, now), &body, palette.muted),
+            None => (nonce_x, rect.width(), block.nonce.clone(), &mono, palette.muted),
+        },
     ];
     for (left, right, value, font, color) in cells {
         let cell =

@@ -61,6 +61,8 @@ pub fn ui(ui: &mut Ui, session: &Session) -> Option<Recovery> {
     ui.horizontal(|ui| {
         ui.label(RichText::new(&snapshot.address).monospace().strong()).on_hover_text("our UDP address");
         ui.label(RichText::new(&snapshot.name).color(palette.muted));
+        ui.label(RichText::new(snapshot.protocol.label()).color(palette.muted))
+            .on_hover_text("the protocol generation this peer speaks");
         ui.separator();
         let tip = snapshot.tip.as_deref().map_or("no blocks".to_owned(), |t| fmt::short(t, 10).to_owned());
         ui.label(format!("height {}", snapshot.height));

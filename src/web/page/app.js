@@ -57,6 +57,23 @@ function ago(secs) {
   return `${Math.floor(secs / 3600)} h ago`;
 }
 
+/** How long ago a block mined at Unix second `timestamp` was: `3 min ago`. */
+function minedAgo(timestamp) {
+  const secs = Math.floor(Date.now() / 1000) - timestamp;
+  if (secs < 0) return 'in the future';
+  if (secs < 60) return `${secs} s ago`;
+  if (secs < 3600) return `${Math.floor(secs / 60)} min ago`;
+  if (secs < 86400) return `${Math.floor(secs / 3600)} h ago`;
+  return `${number(Math.floor(secs / 86400))} days ago`;
+}
+
+/** Local time and how long ago; a timestamp no calendar holds, as is. */
+function minedAt(timestamp) {
+  const date = new Date(timestamp * 1000);
+  if (Number.isNaN(date.getTime())) return `Unix time ${timestamp}`;
+  return `${date.toLocaleString()} (${minedAgo(timestamp)})`;
+}
+
 function hashrate(perSecond) {
   const units = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s'];
   let value = perSecond;
@@ -99,7 +116,8 @@ function renderStatus(status) {
   setText('height-sub', status.height === 1 ? 'block' : 'blocks');
   setText('tip', shortHash(status.tip));
   $('tip').title = status.tip || '';
-  setText('difficulty', `difficulty ${status.difficulty}`);
+  setText('difficulty', `difficulty ${status.difficulty} · ${status.protocol_label}`);
+  document.body.dataset.protocol = status.protocol;
   setText('peer-count', number(status.peers));
   setText('peer-agree', status.peers ? `${status.peers_agreeing} agree with us` : 'none yet');
   const [label, detail] = consensus(status);
@@ -153,6 +171,7 @@ function renderPage(page) {
       el('td', 'mono', block.hash.slice(0, 8), el('span', 'tail', `…${block.hash.slice(-8)}`)),
       el('td', 'literal clip', block.minedBy),
       el('td', 'literal clip col-msg', block.messages.join(' · ')),
+      el('td', 'col-time', block.timestamp == null ? '—' : minedAgo(block.timestamp)),
     );
     row.tabIndex = 0;
     row.dataset.height = block.height;
@@ -205,6 +224,7 @@ async function showBlock(height) {
     setText('d-prev', previous ? previous.hash : '— (genesis)');
     setText('d-miner', block.minedBy);
     setText('d-nonce', block.nonce);
+    setText('d-time', block.timestamp == null ? '— (the FLOOD generation keeps no time)' : minedAt(block.timestamp));
     $('d-messages').replaceChildren(...block.messages.map((message) => el('li', 'literal', message)));
     $('detail-fields').hidden = false;
     $('detail-empty').hidden = true;

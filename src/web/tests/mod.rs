@@ -91,6 +91,7 @@ async fn status_describes_the_node() {
     assert_eq!((status["difficulty"].as_u64(), status["peers"].as_u64()), (Some(1), Some(1)));
     assert_eq!((status["mining"].as_bool(), status["hashrate"].as_f64()), (Some(false), Some(0.0)));
     assert!(status["kernel"].is_string(), "{status}");
+    assert_eq!((status["protocol"].as_str(), status["protocol_label"].as_str()), (Some("flood"), Some("FLOOD (2022)")));
     assert_eq!(status["consensus"], json!({"running": false, "last_secs": null, "last": null, "failed_sync": null}));
     assert_eq!((&status["sync"], &status["store_error"]), (&Value::Null, &Value::Null));
     assert_eq!(status["difficulty_mismatch"], Value::Null);
