@@ -120,6 +120,9 @@ pub enum Bench {
         /// The seed.
         #[arg(long)]
         seed: u64,
+        /// The protocol generation.
+        #[arg(long)]
+        protocol: blockpeer_core::chain::Generation,
         /// Wall-clock seconds before the run is stopped.
         #[arg(long)]
         budget: f64,
@@ -156,8 +159,8 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Gui { blocks, peers, frames, json } => (gui::run(blocks, peers, frames)?, json),
         Bench::LoadChild { dir } => return load::child(&dir),
         Bench::Scale(args) => return scale::run(&args),
-        Bench::ScaleChild { peers, minutes, seed, budget } => {
-            return scale::child(peers, minutes, seed, Duration::from_secs_f64(budget));
+        Bench::ScaleChild { peers, minutes, seed, protocol, budget } => {
+            return scale::child(peers, minutes, seed, protocol, Duration::from_secs_f64(budget));
         }
     };
     if json {

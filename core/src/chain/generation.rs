@@ -1,8 +1,9 @@
 //! The two generations of the classroom network — FLOOD (2022–23, PROTOCOL.md) and
 //! GOSSIP (2023 on, PROTOCOL-GOSSIP.md) — as one small value that the few places that
 //! differ consult: the codec (join message names, the block's timestamp), the hash rule
-//! (the timestamp's 8 bytes), the miner's job, the join and forward policy (all peers or
-//! 3 at random) and the consensus rule (majority or longest). A peer runs one at a time.
+//! (the timestamp's 8 bytes), the miner's job, the join and forward policy (all peers —
+//! a few at random in big networks — or 3 at random) and the consensus rule (majority
+//! or longest). A peer runs one at a time.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -12,7 +13,8 @@ use std::str::FromStr;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Generation {
-    /// FLOOD / FLOOD-REPLY, forwarded to every peer; no timestamp; the majority's chain wins.
+    /// FLOOD / FLOOD-REPLY, forwarded to every peer (to a few random ones in big networks:
+    /// `Config::flood_fanout`); no timestamp; the majority's chain wins.
     #[default]
     Flood,
     /// GOSSIP / GOSSIP_REPLY, forwarded to 3 random peers; blocks carry a timestamp; the

@@ -170,13 +170,17 @@ impl Node {
         }
     }
 
-    /// Whom a join message is forwarded to, of `candidates`: every one in the FLOOD
-    /// generation, 3 chosen at random in the GOSSIP one.
+    /// Whom a join message is forwarded to, of `candidates`: `GOSSIP_FANOUT` chosen at
+    /// random in the GOSSIP generation; in the FLOOD one every one, or `flood_fanout`
+    /// chosen at random once we know more than `flood_forward_all_up_to` peers.
     fn forward_targets(&mut self, mut candidates: Vec<SocketAddr>) -> Vec<SocketAddr> {
-        if self.config.generation == Generation::Gossip {
-            self.rng.shuffle(&mut candidates);
-            candidates.truncate(GOSSIP_FANOUT);
-        }
+        let fanout = match self.config.generation {
+            Generation::Gossip => GOSSIP_FANOUT,
+            Generation::Flood if self.peers.len() > self.config.flood_forward_all_up_to => self.config.flood_fanout,
+            Generation::Flood => return candidates,
+        };
+        self.rng.shuffle(&mut candidates);
+        candidates.truncate(fanout);
         candidates
     }
 

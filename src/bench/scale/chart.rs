@@ -4,6 +4,7 @@
 //! dashed lines. Dotted guides show what grows as N and as N².
 
 use super::Size;
+use blockpeer_core::chain::Generation;
 use std::fmt::Write;
 
 const WIDTH: f64 = 760.0;
@@ -20,8 +21,9 @@ struct Series {
     points: Vec<(f64, f64, bool)>,
 }
 
-/// The chart as an SVG document.
-pub fn svg(sizes: &[Size]) -> String {
+/// The chart of a network of `generation` as an SVG document.
+pub fn svg(sizes: &[Size], generation: Generation) -> String {
+    let protocol = generation.join_type();
     let series = series(sizes);
     let all: Vec<(f64, f64)> = series.iter().flat_map(|s| s.points.iter().map(|(n, v, _)| (*n, *v))).collect();
     let (x0, x1) = decades(all.iter().map(|p| p.0));
@@ -30,7 +32,7 @@ pub fn svg(sizes: &[Size]) -> String {
     let mut out = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
-<text x="{LEFT}" y="24" font-size="15" font-weight="bold">Blockpeer on SimNet: cost per peer against network size (FLOOD generation)</text>
+<text x="{LEFT}" y="24" font-size="15" font-weight="bold">Blockpeer on SimNet: cost per peer against network size ({protocol} generation)</text>
 "#
     );
     plot.axes(&mut out);
@@ -200,7 +202,7 @@ mod tests {
         let estimate = Estimate { per_peer: rates(1e6), rss_per_node_kib: 900.0, wall_s: 1e5, exponent: 2.0 };
         let sizes =
             [size(10, Some(rates(300.0)), None), size(100, Some(rates(2e4)), None), size(1000, None, Some(estimate))];
-        let svg = svg(&sizes);
+        let svg = svg(&sizes, Generation::Flood);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
         assert_eq!(svg.matches(r##"fill="white" stroke="#1f77b4""##).count(), 1, "one extrapolated point per line");
         assert_eq!(svg.matches(r##"fill="#1f77b4" stroke="#1f77b4""##).count(), 2);

@@ -3,6 +3,7 @@
 //! it measured as one JSON object.
 
 use super::super::proc_status_kb;
+use blockpeer_core::chain::Generation;
 use blockpeer_core::testing::scale::{ScaleParams, ScaleReport, ScaleRun};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -22,10 +23,12 @@ pub struct Measured {
     pub peak_rss_mib: f64,
 }
 
-/// Runs `peers` peers for `minutes` (or until `budget` of wall time is spent) and prints
-/// the figures as JSON.
-pub fn run(peers: u16, minutes: u32, seed: u64, budget: Duration) -> anyhow::Result<()> {
-    let mut run = ScaleRun::new(ScaleParams::campus(peers, minutes, seed));
+/// Runs `peers` peers of `generation` for `minutes` (or until `budget` of wall time is
+/// spent) and prints the figures as JSON.
+pub fn run(peers: u16, minutes: u32, seed: u64, generation: Generation, budget: Duration) -> anyhow::Result<()> {
+    let mut params = ScaleParams::campus(peers, minutes, seed);
+    params.generation = generation;
+    let mut run = ScaleRun::new(params);
     let rss_before = proc_status_kb("VmRSS")?;
     let started = Instant::now();
     while started.elapsed() < budget && run.step() {}

@@ -11,6 +11,7 @@ mod table;
 pub use child::run as child;
 
 use anyhow::Context;
+use blockpeer_core::chain::Generation;
 use blockpeer_core::testing::scale::{Rates, ScaleParams};
 use child::Measured;
 use std::path::PathBuf;
@@ -31,6 +32,9 @@ pub struct ScaleArgs {
     /// Seed of the network's loss and latency and the peers' random numbers.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The protocol generation every peer speaks: flood or gossip.
+    #[arg(long, default_value_t = Generation::Flood)]
+    pub protocol: Generation,
     /// Wall-clock seconds one size may run before it is stopped and extrapolated.
     #[arg(long, default_value_t = 120.0)]
     pub budget: f64,
@@ -86,7 +90,8 @@ pub fn run(args: &ScaleArgs) -> anyhow::Result<()> {
         print!("{}", table::render(&done, &params_line(args)));
     }
     if let Some(path) = &args.chart {
-        std::fs::write(path, chart::svg(&done)).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, chart::svg(&done, args.protocol))
+            .with_context(|| format!("writing {}", path.display()))?;
         eprintln!("bench scale: chart written to {}", path.display());
     }
     Ok(())
@@ -96,8 +101,9 @@ pub fn run(args: &ScaleArgs) -> anyhow::Result<()> {
 fn params_line(args: &ScaleArgs) -> String {
     let p = ScaleParams::campus(2, args.minutes, args.seed);
     format!(
-        "SimNet, FLOOD generation: {:.0} % loss, {}–{} ms one-way latency, one miner (a block every {} s on \
+        "SimNet, {} generation: {:.0} % loss, {}–{} ms one-way latency, one miner (a block every {} s on \
          average), a {}-block chain; {} virtual minutes measured after 1 minute of warm-up; seed {}. CPU: {}.",
+        args.protocol.join_type(),
         p.loss * 100.0,
         p.latency.0.as_millis(),
         p.latency.1.as_millis(),
@@ -114,6 +120,7 @@ fn spawn(peers: u16, args: &ScaleArgs) -> anyhow::Result<Measured> {
     let output = Command::new(std::env::current_exe()?)
         .args(["bench", "scale-child", "--peers", &peers.to_string(), "--minutes", &args.minutes.to_string()])
         .args(["--seed", &args.seed.to_string(), "--budget", &args.budget.to_string()])
+        .args(["--protocol", args.protocol.name()])
         .output()?;
     anyhow::ensure!(output.status.success(), "{peers} peers failed: {}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).with_context(|| format!("the report of {peers} peers"))

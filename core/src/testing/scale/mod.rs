@@ -14,9 +14,9 @@ mod report;
 pub use measure::{BLOCK_REACH_PERCENT, LEARN_PERCENT};
 pub use report::{Rates, ScaleReport};
 
-use super::{ByKind, SimNet, chain_of};
-use crate::chain::{Chain, Limits};
-use crate::node::{Command, Traffic};
+use super::{ByKind, SimNet, chain_of_generation};
+use crate::chain::{Chain, Generation, Limits};
+use crate::node::{Command, Config, Traffic};
 use measure::Measure;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -52,11 +52,13 @@ pub struct ScaleParams {
     pub latency: (Duration, Duration),
     /// Mean virtual time the miner needs for a block.
     pub block_time: Duration,
+    /// The protocol generation every peer speaks (its join messages and its chain).
+    pub generation: Generation,
 }
 
 impl ScaleParams {
-    /// A campus network: 1 % loss, 1–20 ms one-way latency, a 1,000-block chain, a
-    /// block every 10 s on average.
+    /// A campus network of the FLOOD generation: 1 % loss, 1–20 ms one-way latency, a
+    /// 1,000-block chain, a block every 10 s on average.
     pub fn campus(peers: u16, minutes: u32, seed: u64) -> Self {
         Self {
             peers,
@@ -66,6 +68,7 @@ impl ScaleParams {
             loss: 0.01,
             latency: (Duration::from_millis(1), Duration::from_millis(20)),
             block_time: Duration::from_secs(10),
+            generation: Generation::Flood,
         }
     }
 }
@@ -98,7 +101,7 @@ impl ScaleRun {
         sim.latency = params.latency;
         sim.block_time = params.block_time;
         let peers: Vec<SocketAddr> = (0..params.peers).map(SimNet::addr).collect();
-        let chain = chain_of(params.chain_blocks, DIFFICULTY, "prof");
+        let chain = chain_of_generation(params.generation, params.chain_blocks, DIFFICULTY, "prof");
         let measure = Measure::new(&peers, peers[0], Self::joiner(&params), chain.len());
         Self { sim, chain, added: 0, measure, window: None, words: 0, params }
     }
@@ -136,7 +139,7 @@ impl ScaleRun {
         }
         while self.added < self.params.peers && self.join_time(self.added) <= now {
             let i = self.added;
-            self.sim.add(SimNet::config(i, (i > 0).then_some(0), DIFFICULTY), self.chain.clone());
+            self.sim.add(self.config(i, (i > 0).then_some(0)), self.chain.clone());
             self.added += 1;
         }
         if self.window.is_none() && now >= WARM_UP {
@@ -153,6 +156,13 @@ impl ScaleRun {
         true
     }
 
+    /// SimNet's settings for peer `i` joining through `well_known`, in the run's generation.
+    fn config(&self, i: u16, well_known: Option<u16>) -> Config {
+        let mut config = SimNet::config(i, well_known, DIFFICULTY);
+        config.generation = self.params.generation;
+        config
+    }
+
     fn join_time(&self, i: u16) -> Duration {
         JOIN_SPREAD * u32::from(i) / u32::from(self.params.peers)
     }
@@ -164,8 +174,8 @@ impl ScaleRun {
         let miner = SimNet::addr(0);
         self.sim.command(miner, Command::SetMining(true));
         self.feed_miner(WORDS_AHEAD);
-        let joiner =
-            self.sim.add(SimNet::config(self.params.peers, Some(0), DIFFICULTY), Chain::new(Limits::new(DIFFICULTY)));
+        let empty = Chain::new(Limits::of(self.params.generation, DIFFICULTY));
+        let joiner = self.sim.add(self.config(self.params.peers, Some(0)), empty);
         self.measure.joined(self.sim.elapsed(), self.sim.node(joiner).known_peers().len());
     }
 
@@ -178,7 +188,7 @@ impl ScaleRun {
     fn read_events(&mut self) {
         for (at, addr, event) in std::mem::take(&mut self.sim.events) {
             if self.measure.event(at, addr, &event) {
-                self.feed_miner(Limits::new(DIFFICULTY).max_messages);
+                self.feed_miner(self.chain.limits().max_messages);
             }
         }
     }
