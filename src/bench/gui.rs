@@ -5,14 +5,15 @@
 use super::crowd::Crowd;
 use super::{Row, start_peer, write_chain};
 use anyhow::Context;
+use blockpeer_core::chain::Generation;
 use blockpeer_gui::{BenchPlan, Launch, LaunchOptions, Running};
 use std::time::{Duration, Instant};
 
 pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row>> {
     anyhow::ensure!(crate::window::display_available(), "bench gui needs a display: run it under xvfb-run");
     let tmp = tempfile::tempdir()?;
-    write_chain(tmp.path(), blocks)?;
-    let engine = start_peer(tmp.path(), None)?;
+    write_chain(tmp.path(), blocks, Generation::Flood)?;
+    let engine = start_peer(tmp.path(), None, Generation::Flood)?;
     let snapshot = engine.snapshot();
     let crowd = Crowd::start(engine.local_addr(), peers, snapshot.height, snapshot.tip.clone())?;
     let deadline = Instant::now() + Duration::from_secs(20);

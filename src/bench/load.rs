@@ -3,14 +3,18 @@
 
 use super::{Row, proc_status_kb, start_peer, write_chain};
 use anyhow::Context;
+use blockpeer_core::chain::Generation;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-pub fn run(blocks: usize) -> anyhow::Result<Vec<Row>> {
+pub fn run(blocks: usize, generation: Generation) -> anyhow::Result<Vec<Row>> {
     let tmp = tempfile::tempdir()?;
-    write_chain(tmp.path(), blocks)?;
-    let output = Command::new(std::env::current_exe()?).args(["bench", "load-child"]).arg(tmp.path()).output()?;
+    write_chain(tmp.path(), blocks, generation)?;
+    let output = Command::new(std::env::current_exe()?)
+        .args(["bench", "load-child", "--protocol", generation.name()])
+        .arg(tmp.path())
+        .output()?;
     anyhow::ensure!(output.status.success(), "the load child failed: {}", String::from_utf8_lossy(&output.stderr));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).context("the load child's report")?;
     let number = |key: &str| report[key].as_f64().unwrap_or(f64::NAN);
@@ -34,9 +38,9 @@ pub fn run(blocks: usize) -> anyhow::Result<Vec<Row>> {
 }
 
 /// In the child: start a peer on `dir`, report load time and RSS as JSON.
-pub fn child(dir: &Path) -> anyhow::Result<()> {
+pub fn child(dir: &Path, generation: Generation) -> anyhow::Result<()> {
     let start = Instant::now();
-    let peer = start_peer(dir, None)?;
+    let peer = start_peer(dir, None, generation)?;
     let load_s = start.elapsed().as_secs_f64();
     std::thread::sleep(std::time::Duration::from_millis(300));
     let height = peer.snapshot().height;

@@ -11,7 +11,7 @@ mod sync;
 mod web;
 
 use anyhow::Context;
-use blockpeer_core::chain::{ChainStore, Limits};
+use blockpeer_core::chain::{ChainStore, Generation, Limits};
 use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError, start};
 use blockpeer_core::node::Config;
 use clap::Subcommand;
@@ -33,6 +33,9 @@ pub enum Bench {
         /// Measure the CUDA miner (device 0) instead of the CPU's.
         #[arg(long)]
         cuda: bool,
+        /// The protocol generation of the job (GOSSIP hashes 8 more bytes: the time).
+        #[arg(long, default_value = "flood")]
+        protocol: Generation,
         /// Print JSON (figures in hashes per second) instead of a table.
         #[arg(long)]
         json: bool,
@@ -42,6 +45,9 @@ pub enum Bench {
         /// Blocks in the chain.
         #[arg(long, default_value_t = 10_000)]
         blocks: usize,
+        /// The protocol generation of the peers and their chain.
+        #[arg(long, default_value = "flood")]
+        protocol: Generation,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -54,6 +60,9 @@ pub enum Bench {
         /// Client threads (each with its own socket and 64 requests in flight).
         #[arg(long, default_value_t = 2)]
         clients: usize,
+        /// The protocol generation of the peer and its chain.
+        #[arg(long, default_value = "flood")]
+        protocol: Generation,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -63,6 +72,9 @@ pub enum Bench {
         /// Blocks in the chain.
         #[arg(long, default_value_t = 100_000)]
         blocks: usize,
+        /// The protocol generation of the chain.
+        #[arg(long, default_value = "flood")]
+        protocol: Generation,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -107,6 +119,9 @@ pub enum Bench {
     LoadChild {
         /// The data directory.
         dir: std::path::PathBuf,
+        /// The protocol generation of its chain.
+        #[arg(long)]
+        protocol: Generation,
     },
     /// Internal: run one size of `scale` in a fresh process and report as JSON.
     #[command(hide = true)]
@@ -132,8 +147,8 @@ pub enum Bench {
 /// Runs one benchmark.
 pub fn run(bench: Bench) -> anyhow::Result<()> {
     let (rows, json) = match bench {
-        Bench::Mine { cuda: true, seconds, json, .. } => {
-            let report = blockpeer_core::miner::run_cuda_bench(seconds)
+        Bench::Mine { cuda: true, seconds, json, protocol, .. } => {
+            let report = blockpeer_core::miner::run_cuda_bench(seconds, protocol)
                 .map_err(|e| anyhow::anyhow!("CUDA mining unavailable: {e}"))?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
@@ -142,9 +157,9 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
             }
             return Ok(());
         }
-        Bench::Mine { threads, seconds, json, cuda: false } => {
+        Bench::Mine { threads, seconds, json, protocol, cuda: false } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let report = blockpeer_core::miner::run_bench(threads, seconds);
+            let report = blockpeer_core::miner::run_bench(threads, seconds, protocol);
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
@@ -152,12 +167,12 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
             }
             return Ok(());
         }
-        Bench::Sync { blocks, json } => (sync::run(blocks)?, json),
-        Bench::Serve { seconds, clients, json } => (serve::run(seconds, clients)?, json),
-        Bench::Load { blocks, json } => (load::run(blocks)?, json),
+        Bench::Sync { blocks, protocol, json } => (sync::run(blocks, protocol)?, json),
+        Bench::Serve { seconds, clients, protocol, json } => (serve::run(seconds, clients, protocol)?, json),
+        Bench::Load { blocks, protocol, json } => (load::run(blocks, protocol)?, json),
         Bench::Web { blocks, seconds, clients, json } => (web::run(blocks, seconds, clients)?, json),
         Bench::Gui { blocks, peers, frames, json } => (gui::run(blocks, peers, frames)?, json),
-        Bench::LoadChild { dir } => return load::child(&dir),
+        Bench::LoadChild { dir, protocol } => return load::child(&dir, protocol),
         Bench::Scale(args) => return scale::run(&args),
         Bench::ScaleChild { peers, minutes, seed, protocol, budget } => {
             return scale::child(peers, minutes, seed, protocol, Duration::from_secs_f64(budget));
@@ -188,10 +203,10 @@ pub struct Row {
 /// Difficulty of benchmark chains: cheap to make, validated like any other.
 const BENCH_DIFFICULTY: u32 = 1;
 
-/// Writes a valid `blocks`-block chain into `dir`'s chain file.
-fn write_chain(dir: &Path, blocks: usize) -> anyhow::Result<()> {
-    let chain = blockpeer_core::testing::chain_of(blocks, BENCH_DIFFICULTY, "bench");
-    let (mut store, _, _) = ChainStore::open(dir, Limits::new(BENCH_DIFFICULTY))?;
+/// Writes a valid `blocks`-block chain of `generation` into `dir`'s chain file.
+fn write_chain(dir: &Path, blocks: usize, generation: Generation) -> anyhow::Result<()> {
+    let chain = blockpeer_core::testing::chain_of_generation(generation, blocks, BENCH_DIFFICULTY, "bench");
+    let (mut store, _, _) = ChainStore::open(dir, Limits::of(generation, BENCH_DIFFICULTY))?;
     store.save(chain.blocks(), 0)?;
     Ok(())
 }
@@ -201,8 +216,8 @@ fn free_port() -> std::io::Result<u16> {
     Ok(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
 }
 
-/// Starts an in-process peer on 127.0.0.1 with fast timers.
-fn start_peer(dir: &Path, well_known: Option<SocketAddr>) -> Result<EngineHandle, StartError> {
+/// Starts an in-process peer of `generation` on 127.0.0.1 with fast timers.
+fn start_peer(dir: &Path, well_known: Option<SocketAddr>, generation: Generation) -> Result<EngineHandle, StartError> {
     let port = free_port().map_err(StartError::Thread)?;
     let mut node = Config::new(format!("bench{port}"), "127.0.0.1", port);
     node.difficulty = BENCH_DIFFICULTY;
@@ -212,6 +227,7 @@ fn start_peer(dir: &Path, well_known: Option<SocketAddr>) -> Result<EngineHandle
     node.min_peers = 1;
     node.rate_per_source = 1_000_000;
     node.seed = u64::from(port);
+    node.generation = generation;
     start(EngineConfig {
         node,
         bind: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),

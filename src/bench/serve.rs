@@ -2,16 +2,18 @@
 //! Each client first FLOODs, so it is served as a peer (strangers get a byte budget).
 
 use super::{Row, start_peer, write_chain};
+use blockpeer_core::chain::Generation;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 /// Requests each client keeps in flight.
 const WINDOW: usize = 64;
 
-pub fn run(seconds: f64, clients: usize) -> anyhow::Result<Vec<Row>> {
+pub fn run(seconds: f64, clients: usize, generation: Generation) -> anyhow::Result<Vec<Row>> {
     let tmp = tempfile::tempdir()?;
-    write_chain(tmp.path(), 100)?;
-    let peer = start_peer(tmp.path(), None)?;
+    write_chain(tmp.path(), 100, generation)?;
+    let peer = start_peer(tmp.path(), None, generation)?;
+    let join = generation.join_type();
     let target = peer.local_addr();
     let duration = Duration::from_secs_f64(seconds);
     let threads: Vec<_> = (0..clients.max(1))
@@ -21,7 +23,7 @@ pub fn run(seconds: f64, clients: usize) -> anyhow::Result<Vec<Row>> {
                 socket.set_read_timeout(Some(Duration::from_millis(200)))?;
                 let port = socket.local_addr()?.port();
                 let flood = format!(
-                    r#"{{"type":"FLOOD","host":"127.0.0.1","port":{port},"id":"bench-{port}","name":"bench"}}"#
+                    r#"{{"type":"{join}","host":"127.0.0.1","port":{port},"id":"bench-{port}","name":"bench"}}"#
                 );
                 socket.send_to(flood.as_bytes(), target)?;
                 let mut buf = [0u8; 2048];

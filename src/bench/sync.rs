@@ -1,21 +1,22 @@
 //! Sync throughput: three peers hold a chain; a fresh peer joins and fetches it all.
 
 use super::{Row, start_peer, write_chain};
+use blockpeer_core::chain::Generation;
 use blockpeer_core::engine::EngineHandle;
 use blockpeer_core::node::Event;
 use std::time::{Duration, Instant};
 
-pub fn run(blocks: usize) -> anyhow::Result<Vec<Row>> {
+pub fn run(blocks: usize, generation: Generation) -> anyhow::Result<Vec<Row>> {
     let tmp = tempfile::tempdir()?;
     let mut holders: Vec<EngineHandle> = Vec::new();
     for i in 0..3 {
         let dir = tmp.path().join(format!("holder{i}"));
-        write_chain(&dir, blocks)?;
-        holders.push(start_peer(&dir, holders.first().map(EngineHandle::local_addr))?);
+        write_chain(&dir, blocks, generation)?;
+        holders.push(start_peer(&dir, holders.first().map(EngineHandle::local_addr), generation)?);
     }
     std::thread::sleep(Duration::from_millis(500));
     let joined = Instant::now();
-    let fresh = start_peer(&tmp.path().join("fresh"), Some(holders[0].local_addr()))?;
+    let fresh = start_peer(&tmp.path().join("fresh"), Some(holders[0].local_addr()), generation)?;
     let events = fresh.subscribe();
     let deadline = joined + Duration::from_secs(120);
     let mut started: Option<(Instant, usize)> = None;

@@ -6,6 +6,7 @@
 use super::devtools::{Browser, chromium, read_response};
 use super::{Row, start_peer, write_chain};
 use anyhow::{Context, bail};
+use blockpeer_core::chain::Generation;
 use std::io::{BufReader, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::sync::Arc;
@@ -16,8 +17,8 @@ const LOADS: usize = 5;
 
 pub fn run(blocks: usize, seconds: f64, clients: usize) -> anyhow::Result<Vec<Row>> {
     let tmp = tempfile::tempdir()?;
-    write_chain(tmp.path(), blocks)?;
-    let peer = Arc::new(start_peer(tmp.path(), None)?);
+    write_chain(tmp.path(), blocks, Generation::Flood)?;
+    let peer = Arc::new(start_peer(tmp.path(), None, Generation::Flood)?);
     let web = crate::web::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), peer.clone())?;
     let mut rows = vec![Row {
         key: "web_status_per_s",

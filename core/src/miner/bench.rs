@@ -6,7 +6,7 @@ use super::job::Job;
 use super::kernel::Backend;
 use super::layout::{CHUNK, NonceLayout, Template, low_word};
 use super::pool::MinerPool;
-use crate::chain::meets_difficulty;
+use crate::chain::{Generation, meets_difficulty};
 use serde::Serialize;
 use sha2::block_api::compress256;
 use sha2::{Digest, Sha256};
@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 /// The benchmark's results, rates in hashes per second.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BenchReport {
+    /// The protocol generation of the job (GOSSIP jobs hash 8 more bytes: the time).
+    pub generation: Generation,
     /// Seconds each measurement ran.
     pub seconds: f64,
     /// Threads of the multi-threaded measurements.
@@ -49,8 +51,15 @@ impl BenchReport {
     /// MH/s, and the speed-up over the naive method.
     pub fn table(&self) -> String {
         let mut out = format!(
-            "{:<10} {:<15} {:>7} {:>11} {:>12} {:>8}\n",
-            "method", "backend", "threads", "total MH/s", "MH/s/thread", "× naive"
+            "{} job, {}-byte prefix\n{:<10} {:<15} {:>7} {:>11} {:>12} {:>8}\n",
+            self.generation.label(),
+            bench_job(self.generation).prefix().len(),
+            "method",
+            "backend",
+            "threads",
+            "total MH/s",
+            "MH/s/thread",
+            "× naive"
         );
         for row in &self.rows {
             let _ = writeln!(
@@ -68,12 +77,14 @@ impl BenchReport {
     }
 }
 
-/// Measures each method for `seconds` on one thread, then on `threads` threads.
+/// Measures each method for `seconds` on one thread, then on `threads` threads, on a
+/// job of `generation`.
 ///
 /// The methods are "naive" (what the Python miner did), "midstate" (sha2's compression
 /// of the last block per nonce) and "blockpeer" (the fastest kernel here, through a
 /// [`MinerPool`]), then "blockpeer" with each other kernel this CPU runs, for comparison.
-pub fn run_bench(threads: usize, seconds: f64) -> BenchReport {
+pub fn run_bench(threads: usize, seconds: f64, generation: Generation) -> BenchReport {
+    let job = bench_job(generation);
     let threads = threads.max(1);
     let duration = Duration::from_secs_f64(seconds.max(0.001));
     let best = Backend::detect();
@@ -82,7 +93,7 @@ pub fn run_bench(threads: usize, seconds: f64) -> BenchReport {
     let counts: Vec<usize> = if threads == 1 { vec![1] } else { vec![1, threads] };
     let mut rows = Vec::new();
     for &n in &counts {
-        let naive_rate = on_threads(n, duration, naive);
+        let naive_rate = on_threads(n, duration, &job, naive);
         let row = |method, backend, rate: f64| BenchRow {
             method,
             backend,
@@ -92,41 +103,41 @@ pub fn run_bench(threads: usize, seconds: f64) -> BenchReport {
             speedup: rate / naive_rate,
         };
         rows.push(row("naive", "sha2", naive_rate));
-        rows.push(row("midstate", "sha2", on_threads(n, duration, midstate)));
+        rows.push(row("midstate", "sha2", on_threads(n, duration, &job, midstate)));
         for &backend in &backends {
-            rows.push(row("blockpeer", backend.name(), pool_rate(n, duration, backend)));
+            rows.push(row("blockpeer", backend.name(), pool_rate(n, duration, backend, &job)));
         }
     }
-    BenchReport { seconds, threads, rows }
+    BenchReport { generation, seconds, threads, rows }
 }
 
-/// The benchmark's job: a 64-hex parent hash, a name and five words, never solved.
-pub(crate) fn bench_job() -> Job {
+/// The benchmark's job: a 64-hex parent hash, a name and five words (and in the GOSSIP
+/// generation a timestamp), never solved.
+pub(crate) fn bench_job(generation: Generation) -> Job {
     Job {
         height: 1,
         prev_hash: Some("00000000a3c9b1f0e2d4c6b8a0f1e3d5c7b9a1f3e5d7c9b1a3f5e7d9c1b30000".into()),
         mined_by: "alice".into(),
         messages: ["apple", "banana", "cherry", "date", "elder"].map(String::from).into(),
-        timestamp: None,
+        timestamp: generation.timestamped().then_some(1_700_000_000),
         difficulty: 64,
     }
 }
 
-/// Runs `method(thread index, deadline)` (returning the nonces it hashed, at least one
-/// batch whenever it starts) on `threads` threads; the total rate.
-fn on_threads(threads: usize, duration: Duration, method: fn(u64, Instant) -> u64) -> f64 {
+/// Runs `method(job, thread index, deadline)` (returning the nonces it hashed, at least
+/// one batch whenever it starts) on `threads` threads; the total rate.
+fn on_threads(threads: usize, duration: Duration, job: &Job, method: fn(&Job, u64, Instant) -> u64) -> f64 {
     let start = Instant::now();
     let deadline = start + duration;
     let total: u64 = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads as u64).map(|t| scope.spawn(move || method(t, deadline))).collect();
+        let handles: Vec<_> = (0..threads as u64).map(|t| scope.spawn(move || method(job, t, deadline))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
     });
     total as f64 / start.elapsed().as_secs_f64()
 }
 
 /// The Python program's way: the decimal nonce appended, SHA-256 of the whole message.
-fn naive(thread: u64, deadline: Instant) -> u64 {
-    let job = bench_job();
+fn naive(job: &Job, thread: u64, deadline: Instant) -> u64 {
     let prefix = job.prefix();
     let mut nonce = String::with_capacity(24);
     let mut counter = thread << 40;
@@ -148,8 +159,8 @@ fn naive(thread: u64, deadline: Instant) -> u64 {
 }
 
 /// The midstate once, then sha2's full compression of the last block per nonce.
-fn midstate(thread: u64, deadline: Instant) -> u64 {
-    let prefix = bench_job().prefix();
+fn midstate(job: &Job, thread: u64, deadline: Instant) -> u64 {
+    let prefix = job.prefix();
     let layout = NonceLayout::new(prefix.len());
     let template = Template::new(&prefix, layout, thread);
     let v = layout.varying_word();
@@ -175,11 +186,11 @@ fn midstate(thread: u64, deadline: Instant) -> u64 {
     hashed
 }
 
-/// A pool of `threads` workers with `backend` on the bench job; its rate.
-fn pool_rate(threads: usize, duration: Duration, backend: Backend) -> f64 {
+/// A pool of `threads` workers with `backend` on `job`; its rate.
+fn pool_rate(threads: usize, duration: Duration, backend: Backend, job: &Job) -> f64 {
     let (found, _blocks) = crossbeam_channel::bounded(1);
     let pool = MinerPool::with_backend(threads, found, backend);
-    pool.set_job(Some(bench_job()));
+    pool.set_job(Some(job.clone()));
     let (hashes, elapsed) = measure(duration, || pool.worker_hashes());
     hashes as f64 / elapsed.as_secs_f64()
 }
@@ -212,7 +223,7 @@ mod tests {
 
     #[test]
     fn tiny_bench_is_sane() {
-        let report = run_bench(2, 0.05);
+        let report = run_bench(2, 0.05, Generation::Gossip);
         // Per thread count: naive, midstate, and every kernel this CPU runs.
         let kernels = Backend::available().len();
         assert_eq!(report.rows.len(), 2 * (2 + kernels), "{report:?}");
@@ -224,7 +235,9 @@ mod tests {
         }
         assert!(report.rows.iter().filter(|r| r.method == "naive").all(|r| r.speedup == 1.0));
         let table = report.table();
-        assert!(table.lines().count() == report.rows.len() + 1, "{table}");
+        assert!(table.lines().count() == report.rows.len() + 2, "{table}");
+        // 64 hex + "alice" + 5 words + the 8-byte time.
+        assert!(table.starts_with("GOSSIP (2023+) job, 103-byte prefix\n"), "{table}");
         assert!(table.contains("blockpeer") && table.contains("naive") && table.contains("× naive"));
         let json = serde_json::to_string(&report).unwrap_or_default();
         assert!(json.contains("hashes_per_second") && json.contains("speedup"), "{json}");

@@ -4,6 +4,7 @@
 use super::CudaError;
 use super::feed::PER_THREAD;
 use super::worker::{CudaMiner, CudaState};
+use crate::chain::Generation;
 use crate::miner::bench::{bench_job, measure};
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -39,12 +40,12 @@ impl CudaBenchReport {
     }
 }
 
-/// Mines the benchmark job on GPU 0 for `seconds` from its first hashes; an error says why
+/// Mines the benchmark job of `generation` on GPU 0 for `seconds` from its first hashes; an error says why
 /// CUDA is unavailable.
-pub fn run_cuda_bench(seconds: f64) -> Result<CudaBenchReport, CudaError> {
+pub fn run_cuda_bench(seconds: f64, generation: Generation) -> Result<CudaBenchReport, CudaError> {
     let (found, _blocks) = crossbeam_channel::bounded(1);
     let miner = CudaMiner::start(found);
-    miner.set_job(Some(bench_job()));
+    miner.set_job(Some(bench_job(generation)));
     let started = Instant::now();
     let device = loop {
         match miner.state() {
@@ -76,7 +77,7 @@ mod tests {
 
     #[test]
     fn the_bench_measures_a_gpu_or_says_why_not() {
-        match run_cuda_bench(0.2) {
+        match run_cuda_bench(0.2, Generation::Gossip) {
             Ok(report) => {
                 assert!(!report.device.is_empty());
                 assert!(report.hashes_per_second > 0.0, "{report:?}");
