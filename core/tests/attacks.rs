@@ -1,8 +1,9 @@
 //! Attack scripts against the node on SimNet (virtual clock, fixed seeds), one per
 //! defect found in review: junk block replies for heights nobody asked, forged top
 //! blocks whose probes go unanswered, ANNOUNCEs far above the tip repeated every few
-//! seconds, and two hundred silent sources claiming the honest tip. In each, a joining
-//! node still syncs the honest chain, and no honest peer is blamed.
+//! seconds, and two hundred silent sources claiming the honest tip — in each, a joining
+//! node still syncs the honest chain, and no honest peer is blamed —, and a stranger
+//! sending CONSENSUS ten times a second (each would make us ask every peer).
 
 #![allow(clippy::unwrap_used)]
 
@@ -144,4 +145,54 @@ fn two_hundred_silent_sources_claiming_the_honest_tip_do_not_stall_a_sync() {
     sim.run_for(Duration::from_secs(90));
     assert!(synced(&sim, newcomer, &chain), "synced from the three that answer");
     assert_eq!(sim.node(newcomer).snapshot(sim.now()).counters.sync_failures, 0);
+}
+
+#[test]
+fn a_stranger_sending_consensus_ten_times_a_second_starts_a_round_every_five_seconds() {
+    let mut sim = SimNet::new(12);
+    let chain = chain_of(5, D, "a");
+    sim.add(SimNet::config(0, None, D), chain.clone());
+    for i in 1..6 {
+        sim.add(SimNet::config(i, Some(0), D), chain.clone());
+    }
+    sim.run_for(Duration::from_secs(20));
+    let target = SimNet::addr(0);
+    let stats_sent = |sim: &SimNet| sim.traffic(target).get("STATS").map_or(0, |t| t.msgs_out);
+    let (before, rounds_before) = (stats_sent(&sim), sim.node(target).snapshot(sim.now()).counters.consensus_ignored);
+    let stranger = SocketAddr::from(([10, 0, 0, 9], 4000));
+    // Ten seconds of CONSENSUS every 100 ms; the peers answer each round within
+    // milliseconds, so without the limit every one would start a round of 5 STATS.
+    for _ in 0..100 {
+        sim.inject(target, stranger, br#"{"type":"CONSENSUS"}"#.to_vec());
+        sim.run_for(Duration::from_millis(100));
+    }
+    let ignored = sim.node(target).snapshot(sim.now()).counters.consensus_ignored - rounds_before;
+    let sent = stats_sent(&sim) - before;
+    assert!(ignored >= 97, "at most one asked-for round per 5 s: {ignored} of 100 ignored");
+    // At most 3 asked-for rounds and one timer round, each a STATS (and a resend) per peer.
+    assert!(sent <= 4 * 2 * 5, "{sent} STATS sent (500 without the limit)");
+}
+
+#[test]
+fn stats_replies_nobody_asked_for_move_nothing() {
+    let mut sim = SimNet::new(13);
+    let chain = chain_of(5, D, "a");
+    sim.add(SimNet::config(0, None, D), chain.clone());
+    sim.add(SimNet::config(1, Some(0), D), chain.clone());
+    sim.run_for(Duration::from_secs(10));
+    let target = SimNet::addr(0);
+    let claim = Message::StatsReply(StatsReply { height: 1 << 40, hash: Some(forged(1, 7).hash) }).encode();
+    for from in [SocketAddr::from(([10, 0, 0, 9], 4000)), SimNet::addr(1)] {
+        for _ in 0..20 {
+            sim.inject(target, from, claim.clone());
+        }
+    }
+    sim.run_for(Duration::from_secs(5));
+    let snapshot = sim.node(target).snapshot(sim.now());
+    assert!(snapshot.counters.unsolicited_stats >= 40, "{:?}", snapshot.counters);
+    assert!(snapshot.sync.is_none() && synced(&sim, target, &chain), "the claims moved nothing");
+    assert!(
+        snapshot.peers.iter().all(|p| p.height.is_none_or(|h| h < 1 << 40)),
+        "no peer's height was taken from them"
+    );
 }
