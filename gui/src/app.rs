@@ -11,6 +11,7 @@ use crate::log_buffer::LogBuffer;
 use crate::prefs::Prefs;
 use crate::recovery::{self, Recovery};
 use crate::session::Session;
+use crate::starting::Starting;
 use crate::theme;
 use crate::toasts::{Toasts, Tone};
 use crate::views::actions::Actions;
@@ -25,8 +26,8 @@ use eframe::egui::{self, RichText, Ui};
 
 /// What the window shows.
 enum Stage {
-    /// The start/join dialog.
-    Dialog { dialog: Box<Dialog>, starter: Starter },
+    /// The start/join dialog; while a start runs, `starter` is lent to it.
+    Dialog { dialog: Box<Dialog>, starter: Option<Starter>, starting: Option<Starting> },
     /// A running peer.
     Running(Box<Session>),
     /// The peer could not be started again: why.
@@ -63,7 +64,8 @@ impl BlockpeerApp {
         ctx.set_zoom_factor(prefs.zoom);
         let (stage, options) = match launch {
             Launch::Dialog { starter, options } => {
-                (Stage::Dialog { dialog: Box::new(Dialog::new(prefs.dialog.clone())), starter }, options)
+                let dialog = Box::new(Dialog::new(prefs.dialog.clone()));
+                (Stage::Dialog { dialog, starter: Some(starter), starting: None }, options)
             }
             Launch::Running { running, options } => (Stage::Running(Box::new(Session::new(running, ctx))), options),
         };
@@ -118,14 +120,29 @@ impl BlockpeerApp {
     }
 
     fn dialog_ui(&mut self, ui: &mut Ui) {
-        let Stage::Dialog { dialog, starter } = &mut self.stage else { return };
+        let Stage::Dialog { dialog, starter, starting } = &mut self.stage else { return };
+        if let Some((back, outcome)) = starting.as_ref().and_then(Starting::poll) {
+            *starter = Some(back);
+            *starting = None;
+            match outcome {
+                Ok(running) => {
+                    self.stage = Stage::Running(Box::new(Session::new(running, ui.ctx())));
+                    return;
+                }
+                Err(error) => dialog.set_error(error),
+            }
+        }
         let logo = self.logo.as_ref();
-        let choice = egui::CentralPanel::default().show(ui, |ui| dialog.ui(ui, logo)).inner;
+        let busy = starting.as_ref().map(|s| s.what);
+        let choice = egui::CentralPanel::default().show(ui, |ui| dialog.ui(ui, logo, busy)).inner;
         self.prefs.dialog = dialog.fields().clone();
-        let Some(choice) = choice else { return };
-        match starter(&choice) {
-            Ok(running) => self.stage = Stage::Running(Box::new(Session::new(running, ui.ctx()))),
-            Err(error) => dialog.set_error(error),
+        if let Some(choice) = choice
+            && let Some(lent) = starter.take()
+        {
+            match Starting::spawn(lent, choice, ui.ctx().clone()) {
+                Ok(started) => *starting = Some(started),
+                Err(error) => self.stage = Stage::Failed(error),
+            }
         }
     }
 

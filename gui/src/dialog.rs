@@ -97,49 +97,65 @@ impl Dialog {
         self.error = Some(error);
     }
 
-    /// Draws the dialog; returns the choice when the person starts one.
-    pub fn ui(&mut self, ui: &mut Ui, logo: Option<&egui::TextureHandle>) -> Option<Choice> {
+    /// Draws the dialog; returns the choice when the person starts one. `busy` says
+    /// what is being started meanwhile (the dialog waits, greyed, with a spinner).
+    pub fn ui(&mut self, ui: &mut Ui, logo: Option<&egui::TextureHandle>, busy: Option<&str>) -> Option<Choice> {
         let mut choice = None;
-        ui.vertical_centered(|ui| {
-            ui.set_max_width(640.0);
-            ui.add_space((ui.available_height() * 0.08).min(48.0));
-            if let Some(logo) = logo {
-                ui.add(egui::Image::new(logo).fit_to_exact_size(egui::vec2(72.0, 72.0)));
-            }
-            ui.heading(RichText::new("Blockpeer").size(26.0).strong());
-            ui.label("A peer of the classroom blockchain network: start a network, or join one.");
-            ui.add_space(12.0);
-            egui::Frame::group(ui.style()).inner_margin(16.0).corner_radius(8.0).show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.selectable_value(
-                        &mut self.fields.mode,
-                        Mode::Start,
-                        RichText::new("Start a new network").strong(),
-                    );
-                    ui.selectable_value(&mut self.fields.mode, Mode::Join, RichText::new("Join a network").strong());
-                });
-                ui.separator();
-                choice = match self.fields.mode {
-                    Mode::Start => self.start_form(ui).map(Choice::Start),
-                    Mode::Join => self.join_form(ui).map(Choice::Join),
-                };
-                if let Some(error) = &self.error {
-                    ui.colored_label(theme::palette(ui).bad, error);
+        ui.add_enabled_ui(busy.is_none(), |ui| {
+            ui.vertical_centered(|ui| {
+                ui.set_max_width(640.0);
+                ui.add_space((ui.available_height() * 0.08).min(48.0));
+                if let Some(logo) = logo {
+                    ui.add(egui::Image::new(logo).fit_to_exact_size(egui::vec2(72.0, 72.0)));
                 }
-            });
-            ui.add_space(16.0);
-            ui.label(RichText::new("New here?").strong());
-            if ui.button("Try a local demo network").clicked() {
-                choice = Some(Choice::Demo);
-            }
-            ui.label(
-                RichText::new(
-                    "Starts a few peers on this computer that mine at a low difficulty, so blocks arrive at once.",
-                )
-                .small()
-                .color(theme::palette(ui).muted),
-            );
+                ui.heading(RichText::new("Blockpeer").size(26.0).strong());
+                ui.label("A peer of the classroom blockchain network: start a network, or join one.");
+                ui.add_space(12.0);
+                egui::Frame::group(ui.style()).inner_margin(16.0).corner_radius(8.0).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(
+                            &mut self.fields.mode,
+                            Mode::Start,
+                            RichText::new("Start a new network").strong(),
+                        );
+                        ui.selectable_value(
+                            &mut self.fields.mode,
+                            Mode::Join,
+                            RichText::new("Join a network").strong(),
+                        );
+                    });
+                    ui.separator();
+                    choice = match self.fields.mode {
+                        Mode::Start => self.start_form(ui).map(Choice::Start),
+                        Mode::Join => self.join_form(ui).map(Choice::Join),
+                    };
+                    if let Some(error) = &self.error {
+                        ui.colored_label(theme::palette(ui).bad, error);
+                    }
+                });
+                ui.add_space(16.0);
+                ui.label(RichText::new("New here?").strong());
+                if ui.button("Try a local demo network").clicked() {
+                    choice = Some(Choice::Demo);
+                }
+                ui.label(
+                    RichText::new(
+                        "Starts a few peers on this computer that mine at a low difficulty, so blocks arrive at once.",
+                    )
+                    .small()
+                    .color(theme::palette(ui).muted),
+                );
+            })
         });
+        if let Some(what) = busy {
+            ui.vertical_centered(|ui| {
+                ui.add_space(12.0);
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(what);
+                });
+            });
+        }
         if choice.is_some() {
             self.error = None;
         }
@@ -246,12 +262,12 @@ fn field<T>(
 /// The protocol generation row: one button per choice (`None`: detect it), and what
 /// the choice means beside them.
 fn protocol_row<T: Copy + PartialEq + Into<Option<Generation>>>(ui: &mut Ui, id: &str, value: &mut T, choices: &[T]) {
-    let label = ui.label("Protocol");
+    ui.label("Protocol");
     ui.push_id(id, |ui| {
         ui.horizontal(|ui| {
             for choice in choices {
                 let text = (*choice).into().map_or("Auto", Generation::label);
-                ui.selectable_value(value, *choice, text).labelled_by(label.id);
+                ui.selectable_value(value, *choice, text);
             }
         });
     });

@@ -65,12 +65,13 @@ pub enum Choice {
     Demo,
 }
 
-/// Starts a peer for a dialog choice; the error is shown in the dialog.
-pub type Starter = Box<dyn FnMut(&Choice) -> Result<Running, String>>;
+/// Starts a peer for a dialog choice (on a thread of its own: the window keeps
+/// drawing); the error is shown in the dialog.
+pub type Starter = Box<dyn FnMut(&Choice) -> Result<Running, String> + Send>;
 
 /// Starts the same peer again, requiring the given difficulty, once the window has
 /// stopped the old one (to rejoin a network of another difficulty, or after a failure).
-pub type Restarter = Box<dyn FnMut(u32) -> Result<Running, String>>;
+pub type Restarter = Box<dyn FnMut(u32) -> Result<Running, String> + Send>;
 
 /// A running peer handed to the window.
 pub struct Running {
@@ -83,7 +84,7 @@ pub struct Running {
     /// Peers needed before periodic rounds run.
     pub min_peers: usize,
     /// Whatever must live as long as the window (a demo's other peers); dropped last.
-    pub companions: Option<Box<dyn Any>>,
+    pub companions: Option<Box<dyn Any + Send>>,
     /// How to start this peer again (none for a demo network).
     pub restart: Option<Restarter>,
 }
@@ -110,7 +111,7 @@ impl Running {
 
     /// The same, keeping `companions` alive until the window closes.
     #[must_use]
-    pub fn with_companions(mut self, companions: Box<dyn Any>) -> Self {
+    pub fn with_companions(mut self, companions: Box<dyn Any + Send>) -> Self {
         self.companions = Some(companions);
         self
     }

@@ -16,6 +16,7 @@ mod log_buffer;
 mod prefs;
 mod recovery;
 mod session;
+mod starting;
 mod theme;
 mod toasts;
 mod views;

@@ -2,12 +2,13 @@
 //! through egui_kittest (no display needed): the dialog starts a network and the
 //! status bar shows its port; a bad port is explained and starts nothing; clicking a
 //! block opens its detail; the mining toggle reaches the engine; the peer table lists
-//! a peer the engine knows; joining asks for the network's difficulty, and a network
+//! a peer the engine knows; joining asks for the network's difficulty and protocol
+//! generation (starting off the window's thread), and a network
 //! of another difficulty is named in the status bar with a one-click rejoin.
 
 #![allow(clippy::unwrap_used)] // Tests fail loudly.
 
-use blockpeer_core::chain::{ChainStore, Limits};
+use blockpeer_core::chain::{ChainStore, Generation, Limits};
 use blockpeer_core::engine::{EngineConfig, EngineHandle, start};
 use blockpeer_core::node::Config;
 use blockpeer_gui::{BlockpeerApp, Choice, Launch, LaunchOptions, Running, Starter, View};
@@ -71,7 +72,7 @@ fn running_window(config: &Config, dir: &Path, view: View) -> Window {
 
 /// Steps the window in real time until `done`, or fails after 20 s.
 fn wait_for(window: &mut Window, what: &str, done: impl Fn(&Window) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while !done(window) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         window.step();
@@ -104,8 +105,10 @@ fn the_dialog_starts_a_network_and_the_status_bar_shows_its_port() {
     window.get_by_label("Mine blocks").click();
     window.run();
     window.get_by_label("Start network").click();
-    window.run();
+    // The peer starts on a thread of its own; the window keeps drawing meanwhile.
+    wait_for(&mut window, "the peer to start", |w| w.state().engine().is_some());
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+    window.run();
     window.get_by_label(&format!("127.0.0.1:{port}"));
     assert!(!window.state().engine().unwrap().snapshot().mining, "the dialog's mining box was unticked");
 }
@@ -194,10 +197,24 @@ fn joining_asks_for_the_network_s_difficulty() {
     window.get_by_label("Difficulty").set_text_value_accesskit("5");
     window.get_by_label("Your UDP port").set_text_value_accesskit(&free_udp_port().to_string());
     wait_for(&mut window, "the host to resolve", |w| w.query_by_label("looking it up…").is_none());
-    window.get_by_label("Join network").click();
+    assert_eq!(join_protocol(&mut window, &chosen), None, "auto: ask the well-known peer, by default");
+    window.get_by_label("GOSSIP (2023+)").click();
     window.run();
+    assert_eq!(join_protocol(&mut window, &chosen), Some(Generation::Gossip));
     let Some(Choice::Join(join)) = chosen.lock().unwrap().clone() else { panic!("no join chosen") };
     assert_eq!(join.difficulty, 5);
+}
+
+/// Clicks *Join network*, waits for the start to fail (as this test's starter does) and
+/// returns the protocol the dialog chose.
+fn join_protocol(window: &mut Window, chosen: &Mutex<Option<Choice>>) -> Option<Generation> {
+    *chosen.lock().unwrap() = None;
+    window.get_by_label("Join network").click();
+    wait_for(window, "the start to be tried", |w| {
+        chosen.lock().unwrap().is_some() && w.query_by_label("not started in this test").is_some()
+    });
+    let Some(Choice::Join(join)) = chosen.lock().unwrap().clone() else { panic!("no join chosen") };
+    join.protocol
 }
 
 #[test]
