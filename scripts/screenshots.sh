@@ -35,6 +35,7 @@ shot() {
 
 shot dialog 4
 shot chain 25 --demo 4 --view chain
+shot chain-gossip 25 --demo 4 --protocol gossip --view chain
 shot peers 25 --demo 4 --view peers
 # The demo's blocks take a CPU milliseconds; the hashrate chart wants a miner at work.
 shot mining 40 -i 8001 -p "$(shuf -i 20000-40000 -n 1)" -m --difficulty 7 --word-interval 10 --threads 1 \
