@@ -10,8 +10,7 @@
 use blockpeer_core::chain::{Block, BlockError, Chain, Generation, Limits, validate_block, validate_chain};
 use blockpeer_core::node::Command;
 use blockpeer_core::protocol::{BlockReply, Flood, Message, decode};
-use blockpeer_core::testing::{SimNet, chain_of, chain_of_generation, extend_chain};
-use sha2::{Digest, Sha256};
+use blockpeer_core::testing::{SimNet, chain_of, chain_of_generation, extend_chain, handout_hash};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -27,18 +26,6 @@ fn real_blocks() -> Vec<Block> {
 
 fn gossip(difficulty: u32) -> Limits {
     Limits::of(Generation::Gossip, difficulty)
-}
-
-/// SHA-256 of prev hex ‖ minedBy ‖ messages ‖ timestamp (8 bytes, big-endian) ‖ nonce,
-/// written from PROTOCOL-GOSSIP.md §2 without the crate's hash code.
-fn handout_hash(block: &Block, prev: Option<&str>) -> String {
-    let mut sha = Sha256::new();
-    sha.update(prev.unwrap_or_default());
-    sha.update(&block.mined_by);
-    block.messages.iter().for_each(|m| sha.update(m));
-    sha.update(block.timestamp.unwrap().to_be_bytes());
-    sha.update(&block.nonce);
-    sha.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]

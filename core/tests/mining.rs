@@ -1,14 +1,15 @@
 //! Proves what the fast miner finds is a block other peers take: for D = 1..5, a
 //! MinerPool's block on top of a chain validates with the chain's rule and a second
-//! node appends it from an ANNOUNCE; and a new job replaces the old one at once.
+//! node appends it from an ANNOUNCE — in both generations, GOSSIP blocks hashed as the
+//! handout says, checked here with sha2 alone —; and a new job replaces the old one at once.
 
 #![allow(clippy::unwrap_used)]
 
-use blockpeer_core::chain::validate_block;
+use blockpeer_core::chain::{Generation, validate_block};
 use blockpeer_core::miner::{Job, MinerPool};
 use blockpeer_core::node::{Config, Input, Node};
 use blockpeer_core::protocol::Message;
-use blockpeer_core::testing::chain_of;
+use blockpeer_core::testing::{chain_of_generation, handout_hash};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -16,22 +17,27 @@ use std::time::{Duration, Instant};
 fn mined_blocks_are_accepted_by_a_second_node() {
     let (found_tx, found) = crossbeam_channel::bounded(4);
     let pool = MinerPool::new(2, found_tx);
-    for difficulty in 1..=5 {
-        let chain = chain_of(2, difficulty, "base");
+    for (difficulty, generation) in (1..=5).flat_map(|d| Generation::ALL.map(|g| (d, g))) {
+        let chain = chain_of_generation(generation, 2, difficulty, "base");
         let job = Job {
             height: 2,
             prev_hash: chain.tip().map(|b| b.hash.clone()),
             mined_by: "pool".into(),
             messages: vec!["fast".into(), "miner".into()],
-            timestamp: None,
+            timestamp: generation.timestamped().then_some(1_764_547_200 + u64::from(difficulty)),
             difficulty,
         };
         pool.set_job(Some(job));
         let block = found.recv_timeout(Duration::from_secs(60)).unwrap();
         assert_eq!(validate_block(&block, chain.tip(), chain.limits()), Ok(()), "D = {difficulty}");
+        if generation == Generation::Gossip {
+            assert_eq!(block.timestamp, Some(1_764_547_200 + u64::from(difficulty)));
+            assert_eq!(handout_hash(&block, chain.tip().map(|b| b.hash.as_str())), block.hash);
+        }
         let now = Instant::now();
         let mut config = Config::new("second", "127.0.0.1", 9100);
         config.difficulty = difficulty;
+        config.generation = generation;
         let mut second = Node::new(config, chain, now);
         let from = SocketAddr::from(([127, 0, 0, 1], 9200));
         second.handle_input(now, Input::Datagram { from, bytes: Message::Announce(block.clone()).encode() });

@@ -27,6 +27,21 @@ pub fn mine_naive(job: &Job) -> Block {
     (0u64..).find_map(|nonce| job.block_if_valid(&nonce.to_string())).expect("some nonce meets a test difficulty")
 }
 
+/// The GOSSIP generation's hash of `block` on a parent with hash `prev`, written from
+/// the handout (PROTOCOL-GOSSIP.md §2) with sha2 alone, not with the crate's hash code:
+/// SHA-256 of prev hex ‖ minedBy ‖ messages ‖ timestamp (8 bytes, big-endian) ‖ nonce,
+/// in lowercase hex. A block without a timestamp is hashed as if it were 0.
+pub fn handout_hash(block: &Block, prev: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sha = Sha256::new();
+    sha.update(prev.unwrap_or_default());
+    sha.update(&block.mined_by);
+    block.messages.iter().for_each(|m| sha.update(m));
+    sha.update(block.timestamp.unwrap_or_default().to_be_bytes());
+    sha.update(&block.nonce);
+    sha.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Unix seconds of the first block of a test chain of the GOSSIP generation; each
 /// next block is a minute later.
 pub const TEST_EPOCH: u64 = 1_700_000_000;
