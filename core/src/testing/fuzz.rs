@@ -1,12 +1,13 @@
 //! Drives a Node with an arbitrary byte string read as a script of datagrams (raw,
 //! well-formed, and well-formed with hostile field values), commands, mined blocks and
 //! clock steps, checking after every step what must always hold: no panic, every
-//! datagram ≤ 1024 bytes, the chain valid. Shared by the `cargo fuzz` target and the
-//! proptest run in CI.
+//! datagram ≤ 1024 bytes, the chain valid. The script's first byte picks the node's
+//! protocol generation; messages of both generations come. Shared by the `cargo fuzz`
+//! target and the proptest run in CI.
 
 use super::hostile::hostile_datagram;
 use super::script::Script;
-use super::{chain_of, mine_naive};
+use super::{chain_of_generation, mine_naive};
 use crate::chain::{Block, Generation, validate_chain};
 use crate::miner::Job;
 use crate::node::{Command, Config, Input, Node, Output};
@@ -24,13 +25,15 @@ fn source(n: u8) -> SocketAddr {
 /// Runs the script in `data` against a node holding a short valid chain.
 pub fn exercise_node(data: &[u8]) {
     let mut now = Instant::now();
+    let mut script = Script(data);
+    let generation = Generation::ALL[usize::from(script.byte() % 2)];
     let mut config = Config::new("fuzz", "127.0.0.1", 8999);
     config.difficulty = D;
     config.well_known = Some(source(0));
-    let template = chain_of(4, D, "other");
-    let mut node = Node::new(config, chain_of(2, D, "fuzz"), now);
+    config.generation = generation;
+    let template = chain_of_generation(generation, 4, D, "other");
+    let mut node = Node::new(config, chain_of_generation(generation, 2, D, "fuzz"), now);
     let mut job: Option<Job> = None;
-    let mut script = Script(data);
     while !script.is_empty() {
         let from = source(script.byte());
         match script.byte() % 7 {
@@ -76,14 +79,18 @@ pub fn exercise_node(data: &[u8]) {
 }
 
 /// A message of a known type with fields from the script — often valid enough to
-/// reach consensus, sync and append paths.
+/// reach consensus, sync and append paths; mostly of the node's generation, sometimes
+/// of the other.
 fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Chain) -> Message {
+    let ours = node.chain().limits().generation;
+    let generation =
+        if script.byte() % 4 == 0 { Generation::ALL[usize::from(ours == Generation::Flood)] } else { ours };
     let pick = script.byte();
     let height = u64::from(script.byte() % 8);
     let known_block = || template.get(height % 4).or(node.chain().get(height)).cloned();
     match pick % 9 {
         0 => Message::Flood(Flood {
-            generation: Generation::Flood,
+            generation,
             host: match script.byte() % 3 {
                 0 => format!("peer{}.example", script.byte() % 4),
                 _ => format!("127.0.0.{}", 1 + script.byte() % 6),
@@ -92,19 +99,14 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
             id: script.text(),
             name: script.text(),
         }),
-        1 => Message::FloodReply(FloodReply {
-            generation: Generation::Flood,
-            host: "127.0.0.2".into(),
-            port: 9001,
-            name: script.text(),
-        }),
+        1 => Message::FloodReply(FloodReply { generation, host: "127.0.0.2".into(), port: 9001, name: script.text() }),
         2 => Message::Stats,
         3 => Message::StatsReply(StatsReply {
             height: height + u64::from(script.byte() % 2) * 1_000_000,
             hash: known_block().map(|b| b.hash),
         }),
         4 => Message::GetBlock { height },
-        5 => Message::GetBlockReply(known_block().map_or(BlockReply::Missing(Generation::Flood), BlockReply::Block)),
+        5 => Message::GetBlockReply(known_block().map_or(BlockReply::Missing(generation), BlockReply::Block)),
         6 => {
             // The block that would extend the node's tip, mined properly.
             let tip = node.chain().tip();
@@ -113,18 +115,19 @@ fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Ch
                 prev_hash: tip.map(|b| b.hash.clone()),
                 mined_by: "fuzzer".into(),
                 messages: vec![script.text()].into_iter().filter(|m| m.chars().count() <= 20).collect(),
-                timestamp: None,
+                timestamp: generation.timestamped().then(|| u64::from_le_bytes(std::array::from_fn(|_| script.byte()))),
                 difficulty: D,
             };
             Message::Announce(mine_naive(&job))
         }
-        7 => Message::Announce(known_block().unwrap_or_else(|| mine_naive(&empty_job(height)))),
+        7 => Message::Announce(known_block().unwrap_or_else(|| mine_naive(&empty_job(height, generation)))),
         _ => Message::NewWord { word: script.text() },
     }
 }
 
-fn empty_job(height: u64) -> Job {
-    Job { height, prev_hash: None, mined_by: "x".into(), messages: vec!["x".into()], timestamp: None, difficulty: D }
+fn empty_job(height: u64, generation: Generation) -> Job {
+    let timestamp = generation.timestamped().then_some(height);
+    Job { height, prev_hash: None, mined_by: "x".into(), messages: vec!["x".into()], timestamp, difficulty: D }
 }
 
 fn command(script: &mut Script<'_>, from: SocketAddr) -> Command {
