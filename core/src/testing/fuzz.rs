@@ -84,7 +84,7 @@ pub fn exercise_node(data: &[u8]) {
 fn well_formed(script: &mut Script<'_>, node: &Node, template: &crate::chain::Chain) -> Message {
     let ours = node.chain().limits().generation;
     let generation =
-        if script.byte() % 4 == 0 { Generation::ALL[usize::from(ours == Generation::Flood)] } else { ours };
+        if script.byte().is_multiple_of(4) { Generation::ALL[usize::from(ours == Generation::Flood)] } else { ours };
     let pick = script.byte();
     let height = u64::from(script.byte() % 8);
     let known_block = || template.get(height % 4).or(node.chain().get(height)).cloned();
