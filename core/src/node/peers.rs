@@ -3,6 +3,7 @@
 
 use super::standing::Report;
 use serde::Serialize;
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -86,19 +87,35 @@ pub struct PeerTable {
     links: BTreeSet<(SocketAddr, SocketAddr)>,
     max: usize,
     refused: u64,
+    /// The earliest `last_seen` in the table, once asked for. The node asks after every
+    /// datagram (its next deadline), and scanning 1 024 peers each time was most of its
+    /// work in big networks (docs/SCALE.md); times only move forward, so only moving or
+    /// removing the peer that holds it makes it stale — then it is found again once.
+    earliest: Cell<Option<Instant>>,
+}
+
+/// Marks `peer` as heard from at `now`, forgetting the table's `earliest` time if it
+/// was this peer's.
+fn seen(peer: &mut Peer, now: Instant, earliest: &Cell<Option<Instant>>) {
+    match earliest.get() {
+        Some(time) if now < time => earliest.set(Some(now)),
+        Some(time) if time == peer.last_seen => earliest.set(None),
+        _ => {}
+    }
+    peer.last_seen = now;
 }
 
 impl PeerTable {
     /// An empty table of at most `max` peers.
     pub fn new(max: usize) -> Self {
-        Self { peers: BTreeMap::new(), links: BTreeSet::new(), max, refused: 0 }
+        Self { peers: BTreeMap::new(), links: BTreeSet::new(), max, refused: 0, earliest: Cell::new(None) }
     }
 
     /// Adds `addr` or refreshes it; a better-informed name replaces an empty one.
     /// `verified`: the news came from `addr` itself.
     pub fn upsert(&mut self, addr: SocketAddr, name: &str, learned: Learned, now: Instant, verified: bool) -> Upsert {
         if let Some(peer) = self.peers.get_mut(&addr) {
-            peer.last_seen = now;
+            seen(peer, now, &self.earliest);
             peer.verified |= verified;
             if !name.is_empty() {
                 name.clone_into(&mut peer.name);
@@ -120,6 +137,9 @@ impl PeerTable {
             traffic: BTreeMap::new(),
         };
         self.peers.insert(addr, peer);
+        if self.earliest.get().is_some_and(|earliest| now < earliest) {
+            self.earliest.set(Some(now));
+        }
         Upsert::New
     }
 
@@ -132,6 +152,7 @@ impl PeerTable {
         };
         self.peers.remove(&addr);
         self.links.retain(|(a, b)| *a != addr && *b != addr);
+        self.earliest.set(None);
         true
     }
 
@@ -139,7 +160,7 @@ impl PeerTable {
     /// datagram: the only proof of an address); unknown addresses stay unknown.
     pub fn touch(&mut self, addr: SocketAddr, now: Instant) {
         if let Some(peer) = self.peers.get_mut(&addr) {
-            peer.last_seen = now;
+            seen(peer, now, &self.earliest);
             peer.verified = true;
         }
     }
@@ -149,7 +170,7 @@ impl PeerTable {
     /// expires unless it speaks for itself.
     pub fn refresh(&mut self, addr: SocketAddr, now: Instant) {
         if let Some(peer) = self.peers.get_mut(&addr).filter(|p| p.verified) {
-            peer.last_seen = now;
+            seen(peer, now, &self.earliest);
         }
     }
 
@@ -204,6 +225,10 @@ impl PeerTable {
 
     /// Drops peers silent for longer than `timeout`; returns them.
     pub fn expire(&mut self, now: Instant, timeout: Duration) -> Vec<SocketAddr> {
+        if self.next_expiry(timeout).is_none_or(|due| now < due) {
+            return Vec::new();
+        }
+        self.earliest.set(None);
         let gone: Vec<SocketAddr> = self
             .peers
             .iter()
@@ -221,7 +246,12 @@ impl PeerTable {
 
     /// When the next peer would expire.
     pub fn next_expiry(&self, timeout: Duration) -> Option<Instant> {
-        self.peers.values().map(|p| p.last_seen + timeout).min()
+        let earliest = self.earliest.get().or_else(|| {
+            let found = self.peers.values().map(|p| p.last_seen).min();
+            self.earliest.set(found);
+            found
+        });
+        earliest.map(|seen| seen + timeout)
     }
 
     /// The peer at `addr`.
@@ -332,5 +362,29 @@ mod tests {
         assert_eq!(gone, vec![addr(2)]);
         assert_eq!(table.links().count(), 0);
         assert_eq!(table.iter().map(|(a, _)| *a).collect::<Vec<_>>(), vec![addr(1)]);
+    }
+
+    #[test]
+    fn the_next_expiry_follows_every_change_of_the_earliest_peer() {
+        let start = Instant::now();
+        let timeout = Duration::from_secs(60);
+        let at = |secs| start + Duration::from_secs(secs);
+        let mut table = PeerTable::new(8);
+        assert_eq!(table.next_expiry(timeout), None);
+        table.upsert(addr(1), "a", Learned::Flood, at(10), true);
+        table.upsert(addr(2), "b", Learned::Flood, at(20), true);
+        assert_eq!(table.next_expiry(timeout), Some(at(70)));
+        table.upsert(addr(3), "c", Learned::Flood, at(5), true); // an older time comes in
+        assert_eq!(table.next_expiry(timeout), Some(at(65)));
+        table.touch(addr(3), at(30)); // the earliest peer moves on
+        assert_eq!(table.next_expiry(timeout), Some(at(70)));
+        table.refresh(addr(1), at(40));
+        table.upsert(addr(2), "b", Learned::Flood, at(45), true);
+        assert_eq!(table.next_expiry(timeout), Some(at(90)), "addr 3 at 30 s is now the earliest");
+        assert!(table.expire(at(89), timeout).is_empty());
+        assert_eq!(table.expire(at(90), timeout), vec![addr(3)]);
+        assert_eq!(table.next_expiry(timeout), Some(at(100)));
+        assert_eq!(table.expire(at(200), timeout), vec![addr(1), addr(2)]);
+        assert_eq!(table.next_expiry(timeout), None);
     }
 }
