@@ -115,7 +115,11 @@ impl PeerTable {
     /// `verified`: the news came from `addr` itself.
     pub fn upsert(&mut self, addr: SocketAddr, name: &str, learned: Learned, now: Instant, verified: bool) -> Upsert {
         if let Some(peer) = self.peers.get_mut(&addr) {
-            seen(peer, now, &self.earliest);
+            // Alive on its own word, or a verified peer on another's; a peer only ever
+            // named by others is not kept alive by more naming (see `refresh`).
+            if verified || peer.verified {
+                seen(peer, now, &self.earliest);
+            }
             peer.verified |= verified;
             if !name.is_empty() {
                 name.clone_into(&mut peer.name);
@@ -362,6 +366,22 @@ mod tests {
         assert_eq!(gone, vec![addr(2)]);
         assert_eq!(table.links().count(), 0);
         assert_eq!(table.iter().map(|(a, _)| *a).collect::<Vec<_>>(), vec![addr(1)]);
+    }
+
+    #[test]
+    fn naming_a_peer_again_does_not_keep_it_alive_but_its_own_word_does() {
+        let start = Instant::now();
+        let timeout = Duration::from_secs(60);
+        let mut table = PeerTable::new(8);
+        let later = start + Duration::from_secs(50);
+        table.upsert(addr(1), "named", Learned::ForwardedBy(addr(9)), start, false);
+        table.upsert(addr(1), "named", Learned::ForwardedBy(addr(9)), later, false);
+        assert_eq!(table.next_expiry(timeout), Some(start + timeout), "a stranger's naming is no sign of life");
+        table.upsert(addr(1), "named", Learned::Flood, later, true);
+        assert_eq!(table.next_expiry(timeout), Some(later + timeout), "its own FLOOD is");
+        let latest = later + Duration::from_secs(10);
+        table.upsert(addr(1), "named", Learned::ForwardedBy(addr(9)), latest, false);
+        assert_eq!(table.next_expiry(timeout), Some(latest + timeout), "and a verified peer lives on others' word");
     }
 
     #[test]
