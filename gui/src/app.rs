@@ -6,12 +6,12 @@
 use crate::dialog::Dialog;
 use crate::export::{Export, Exports};
 use crate::frame_bench::{BenchFrame, FrameBench};
-use crate::launch::{Launch, LaunchOptions, Starter};
+use crate::launch::{Launch, LaunchOptions, Running, Starter};
 use crate::log_buffer::LogBuffer;
 use crate::prefs::Prefs;
 use crate::recovery::{self, Recovery};
 use crate::session::Session;
-use crate::starting::Starting;
+use crate::starting::{self, Pending, Start};
 use crate::theme;
 use crate::toasts::{Toasts, Tone};
 use crate::views::actions::Actions;
@@ -27,7 +27,9 @@ use eframe::egui::{self, RichText, Ui};
 /// What the window shows.
 enum Stage {
     /// The start/join dialog; while a start runs, `starter` is lent to it.
-    Dialog { dialog: Box<Dialog>, starter: Option<Starter>, starting: Option<Starting> },
+    Dialog { dialog: Box<Dialog>, starter: Option<Starter>, starting: Option<Start> },
+    /// The peer is being started again at a difficulty.
+    Restarting { pending: Pending<Result<Running, String>>, difficulty: u32 },
     /// A running peer.
     Running(Box<Session>),
     /// The peer could not be started again: why.
@@ -92,7 +94,7 @@ impl BlockpeerApp {
     pub fn engine(&self) -> Option<&EngineHandle> {
         match &self.stage {
             Stage::Running(session) => Some(session.engine()),
-            Stage::Dialog { .. } | Stage::Failed(_) | Stage::Closed => None,
+            Stage::Dialog { .. } | Stage::Restarting { .. } | Stage::Failed(_) | Stage::Closed => None,
         }
     }
 
@@ -102,13 +104,11 @@ impl BlockpeerApp {
             Recovery::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Recovery::Restart(difficulty) => {
                 let Stage::Running(session) = std::mem::replace(&mut self.stage, Stage::Closed) else { return };
-                self.stage = match session.restart(difficulty, ctx) {
-                    Ok(session) => {
-                        self.toasts.push(Tone::Info, format!("Started again at difficulty {difficulty}"));
-                        Stage::Running(Box::new(session))
-                    }
-                    Err(error) => Stage::Failed(error),
-                };
+                self.stage =
+                    match session.stop_for_restart().and_then(|r| starting::restart(r, difficulty, ctx.clone())) {
+                        Ok(pending) => Stage::Restarting { pending, difficulty },
+                        Err(error) => Stage::Failed(error),
+                    };
             }
         }
     }
@@ -121,7 +121,7 @@ impl BlockpeerApp {
 
     fn dialog_ui(&mut self, ui: &mut Ui) {
         let Stage::Dialog { dialog, starter, starting } = &mut self.stage else { return };
-        if let Some((back, outcome)) = starting.as_ref().and_then(Starting::poll) {
+        if let Some((back, outcome)) = starting.as_ref().and_then(Pending::poll) {
             *starter = Some(back);
             *starting = None;
             match outcome {
@@ -133,17 +133,40 @@ impl BlockpeerApp {
             }
         }
         let logo = self.logo.as_ref();
-        let busy = starting.as_ref().map(|s| s.what);
+        let busy = starting.as_ref().map(|s| s.what.as_str());
         let choice = egui::CentralPanel::default().show(ui, |ui| dialog.ui(ui, logo, busy)).inner;
         self.prefs.dialog = dialog.fields().clone();
         if let Some(choice) = choice
             && let Some(lent) = starter.take()
         {
-            match Starting::spawn(lent, choice, ui.ctx().clone()) {
+            match starting::start(lent, choice, ui.ctx().clone()) {
                 Ok(started) => *starting = Some(started),
                 Err(error) => self.stage = Stage::Failed(error),
             }
         }
+    }
+
+    /// While the peer starts again: a spinner, then the running peer (or why not).
+    fn restarting_ui(&mut self, ui: &mut Ui) {
+        let Stage::Restarting { pending, difficulty } = &self.stage else { return };
+        if let Some(outcome) = pending.poll() {
+            self.stage = match outcome {
+                Ok(running) => {
+                    self.toasts.push(Tone::Info, format!("Started again at difficulty {difficulty}"));
+                    Stage::Running(Box::new(Session::new(running, ui.ctx())))
+                }
+                Err(error) => Stage::Failed(error),
+            };
+            return;
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.centered_and_justified(|ui| {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(&pending.what);
+                });
+            });
+        });
     }
 
     fn main_ui(&mut self, ui: &mut Ui) {
@@ -289,6 +312,7 @@ impl eframe::App for BlockpeerApp {
         match &self.stage {
             Stage::Dialog { .. } => self.dialog_ui(ui),
             Stage::Running(_) => self.main_ui(ui),
+            Stage::Restarting { .. } => self.restarting_ui(ui),
             Stage::Failed(error) => self.recovery = recovery::failed_page(ui, error),
             Stage::Closed => {}
         }

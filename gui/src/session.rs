@@ -3,7 +3,7 @@
 //! time budget each frame, and the hashrate history.
 
 use crate::hashrate::HashrateHistory;
-use crate::launch::Running;
+use crate::launch::{Restarter, Running};
 use crate::toasts::Toasts;
 use blockpeer_core::engine::EngineHandle;
 use blockpeer_core::node::{Event, Snapshot};
@@ -102,11 +102,11 @@ impl Session {
         self.running.restart.is_some()
     }
 
-    /// Stops the peer (its engine, web page and companions) and starts it again at
-    /// `difficulty`; the old session is gone either way.
-    pub fn restart(mut self, difficulty: u32, ctx: &egui::Context) -> Result<Session, String> {
-        let mut restart = self.running.restart.take().ok_or("this peer cannot be started again")?;
+    /// Stops the peer (its engine, web page and companions) and hands back how to start
+    /// it again; the old session is gone either way.
+    pub fn stop_for_restart(mut self) -> Result<Restarter, String> {
+        let restart = self.running.restart.take().ok_or("this peer cannot be started again")?;
         drop(self);
-        restart(difficulty).map(|running| Session::new(running, ctx))
+        Ok(restart)
     }
 }

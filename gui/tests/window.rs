@@ -245,7 +245,9 @@ fn a_network_of_another_difficulty_is_named_and_rejoined_with_one_click() {
     wait_for(&mut window, "the mismatch to be named", |w| w.query_by_label(&rejoin).is_some());
     window.get_by_label_contains("difficulty mismatch: the network's blocks meet");
     window.get_by_label(&rejoin).click();
-    window.run();
+    wait_for(&mut window, "the peer to start again", |w| {
+        w.state().engine().is_some() && !asked.lock().unwrap().is_empty()
+    });
     assert_eq!(*asked.lock().unwrap(), vec![fewest]);
     wait_for(&mut window, "the rejoined peer to sync", |w| w.state().engine().unwrap().snapshot().height == 4);
     assert!(window.query_by_label(&rejoin).is_none(), "the notice is gone");
