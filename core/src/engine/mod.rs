@@ -168,9 +168,11 @@ impl Published {
     /// streams.
     fn fail(&self, reason: String) {
         tracing::error!(%reason, "the engine stopped");
-        self.broadcast(&Event::Stopped { reason: reason.clone() }, &mut 0);
+        // Recorded before anyone is told, so a subscriber that reads `failure()` on the
+        // Stopped event finds it (a stress run caught the other order).
+        *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason.clone());
+        self.broadcast(&Event::Stopped { reason }, &mut 0);
         self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason);
         if let Some(notify) = self.on_change.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             // The window's callback may be what panicked: it must not silence the report.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(notify));
