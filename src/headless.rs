@@ -7,20 +7,27 @@ use anyhow::Context;
 use blockpeer_core::chain::prefix_chars;
 use blockpeer_core::engine::EngineHandle;
 use blockpeer_core::node::Event;
-use crossbeam_channel::{bounded, select};
+use crossbeam_channel::{Receiver, bounded, select};
 use std::sync::Arc;
 
-/// Runs until Ctrl-C / SIGTERM, then stops the web server and shuts the engine down.
-/// Fails if the engine stopped on its own.
-pub fn run(engine: Arc<EngineHandle>, web: Option<WebServer>) -> anyhow::Result<()> {
-    if let Some(web) = &web {
-        println!("web page: {}", web.url());
-    }
+/// Ctrl-C and SIGTERM as a channel. Installed before the peer starts and says so, so
+/// that a signal sent the moment it has started still stops it cleanly (a stress run
+/// caught a SIGTERM that came before the handler and killed the process).
+pub fn stop_signal() -> anyhow::Result<Receiver<()>> {
     let (stop_tx, stop_rx) = bounded(1);
     ctrlc::set_handler(move || {
         let _ = stop_tx.try_send(());
     })
     .context("cannot install the Ctrl-C handler")?;
+    Ok(stop_rx)
+}
+
+/// Runs until `stop` (Ctrl-C / SIGTERM, from [`stop_signal`]), then stops the web
+/// server and shuts the engine down. Fails if the engine stopped on its own.
+pub fn run(engine: Arc<EngineHandle>, web: Option<WebServer>, stop_rx: Receiver<()>) -> anyhow::Result<()> {
+    if let Some(web) = &web {
+        println!("web page: {}", web.url());
+    }
     let events = engine.subscribe();
     loop {
         select! {

@@ -68,6 +68,7 @@ fn run_peer(args: &PeerArgs, log: LogBuffer) -> anyhow::Result<ExitCode> {
     if !args.headless && !display {
         eprintln!("blockpeer: there is no display for the window; running without one");
     }
+    let stop = if windowed { None } else { Some(headless::stop_signal()?) };
     let started = settings::start_peer(args)?;
     let (config, snapshot) = (&started.config, started.engine.snapshot());
     println!(
@@ -84,16 +85,18 @@ fn run_peer(args: &PeerArgs, log: LogBuffer) -> anyhow::Result<ExitCode> {
     if let Some(detection) = started.engine.detection() {
         println!("protocol: {}, {}", detection.generation.label(), detection.how);
     }
-    if windowed {
-        let running = window::running(started, args.clone());
-        window::run(Launch::Running { running, options: window::options(args, log) })?;
-    } else {
-        headless::run(started.engine, started.web)?;
+    match stop {
+        Some(stop) => headless::run(started.engine, started.web, stop)?,
+        None => {
+            let running = window::running(started, args.clone());
+            window::run(Launch::Running { running, options: window::options(args, log) })?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_demo(count: u8, args: &PeerArgs, windowed: bool, log: LogBuffer) -> anyhow::Result<ExitCode> {
+    let stop = if windowed { None } else { Some(headless::stop_signal()?) };
     let demo = demo::start_demo(count, args)?;
     let names = demo.others.names();
     println!(
@@ -107,13 +110,16 @@ fn run_demo(count: u8, args: &PeerArgs, windowed: bool, log: LogBuffer) -> anyho
     let demo::Demo { own, others, config } = demo;
     let own = Arc::new(own);
     let web = demo_web_page(args)?.serve(own.clone())?;
-    if windowed {
-        let running = Running::new(own, &config).with_web_url(Some(web.url())).with_companions(Box::new(others));
-        window::run(Launch::Running { running, options: window::options(args, log) })?;
-        drop(web);
-    } else {
-        headless::run(own, Some(web))?;
-        drop(others);
+    match stop {
+        Some(stop) => {
+            headless::run(own, Some(web), stop)?;
+            drop(others);
+        }
+        None => {
+            let running = Running::new(own, &config).with_web_url(Some(web.url())).with_companions(Box::new(others));
+            window::run(Launch::Running { running, options: window::options(args, log) })?;
+            drop(web);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
