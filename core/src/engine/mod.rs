@@ -248,9 +248,17 @@ pub fn start(mut config: EngineConfig) -> Result<EngineHandle, StartError> {
     threads.push(spawn(
         "engine",
         Box::new(move || {
-            let run = std::panic::AssertUnwindSafe(move || driver.run((&net_rx, &queued), &cmd_rx));
+            let commands = &cmd_rx;
+            let run = std::panic::AssertUnwindSafe(move || driver.run((&net_rx, &queued), commands));
             if let Err(panic) = std::panic::catch_unwind(run) {
-                watched.fail(panic_message(panic.as_ref()));
+                let reason = panic_message(panic.as_ref());
+                watched.fail(reason.clone());
+                // Subscriptions still queued never reached the engine: they hear it too.
+                for command in cmd_rx.try_iter() {
+                    if let EngineCommand::Subscribe(subscriber) = command {
+                        let _ = subscriber.try_send(Event::Stopped { reason: reason.clone() });
+                    }
+                }
             }
         }),
     )?);
@@ -295,7 +303,13 @@ impl EngineHandle {
     /// nothing; then every event (dropped when the receiver lags).
     pub fn subscribe(&self) -> Receiver<Event> {
         let (tx, rx) = bounded(SUBSCRIBER_QUEUE);
-        self.send(EngineCommand::Subscribe(tx));
+        match self.failure() {
+            // The engine is gone: the stream says why, and ends.
+            Some(reason) => {
+                let _ = tx.try_send(Event::Stopped { reason });
+            }
+            None => self.send(EngineCommand::Subscribe(tx)),
+        }
         rx
     }
 
