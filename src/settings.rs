@@ -4,7 +4,6 @@
 use crate::cli::{PeerArgs, Protocol};
 use crate::web::{self, WebServer};
 use anyhow::{Context, bail};
-use blockpeer_core::chain::held_generation;
 use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError};
 use blockpeer_core::node::Config;
 use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs, UdpSocket};
@@ -31,12 +30,11 @@ pub fn engine_config(args: &PeerArgs) -> anyhow::Result<EngineConfig> {
     node.min_peers = args.min_peers;
     node.word_interval = Duration::from_secs_f64(args.word_interval);
     node.seed = fastrand_seed();
-    // A joining peer asks; a new network speaks what it is told, else what its data
-    // directory holds, else FLOOD.
+    // `auto`: a joining peer asks, a new network speaks what its data directory holds
+    // (the engine decides both), else FLOOD.
     let data_dir = args.data_dir.clone().unwrap_or_else(|| default_data_dir(args.port));
-    let detect = args.protocol == Protocol::Auto && well_known.is_some();
-    node.generation =
-        args.protocol.generation().or_else(|| held_generation(&data_dir).ok().flatten()).unwrap_or_default();
+    let detect = args.protocol == Protocol::Auto;
+    node.generation = args.protocol.generation().unwrap_or_default();
     let threads = args.threads.map_or_else(available_cores, usize::from);
     Ok(EngineConfig {
         node,

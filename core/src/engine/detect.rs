@@ -6,7 +6,7 @@
 use crate::chain::Generation;
 use crate::node::Config;
 use crate::protocol::{Detector, Flood};
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 /// Rounds of probes sent; the well-known peer has this many seconds to answer.
@@ -23,11 +23,14 @@ pub struct Detection {
     pub how: String,
 }
 
-/// Asks `config.well_known` on `socket`; `held` is the data directory's generation.
-pub(super) fn detect(socket: &UdpSocket, config: &Config, held: Option<Generation>) -> std::io::Result<Detection> {
-    let Some(well_known) = config.well_known else {
-        return Ok(fallback(held, "no well-known peer to ask"));
-    };
+/// Asks `well_known` on `socket` for the peer `config` describes; `held` is the data
+/// directory's generation.
+pub(super) fn detect(
+    socket: &UdpSocket,
+    config: &Config,
+    well_known: SocketAddr,
+    held: Option<Generation>,
+) -> std::io::Result<Detection> {
     let mut detector = Detector::default();
     // A fresh id each run: peers ignore a join id they have seen before.
     let probes = Detector::probes(&config.host, config.port, &config.name, &Flood::fresh_id(fastrand::u128(..)));

@@ -55,8 +55,9 @@ pub struct EngineConfig {
     pub threads: usize,
     /// Mine on the GPU with CUDA (falls back to the threads, with a warning, without CUDA).
     pub cuda: bool,
-    /// Choose the protocol generation by asking the well-known peer (`--protocol auto`);
-    /// otherwise `node.generation` stands.
+    /// Choose the protocol generation (`--protocol auto`): ask the well-known peer, if
+    /// there is one, else take the data directory's; `node.generation` stands when
+    /// neither tells, and always when this is false.
     pub detect: bool,
 }
 
@@ -191,21 +192,25 @@ pub struct EngineHandle {
     stop: Arc<AtomicBool>,
 }
 
-/// Binds the socket, settles the protocol generation (asking the well-known peer, for a
-/// few seconds at most, if `config.detect`), opens the chain and starts the threads.
+/// Binds the socket, settles the protocol generation (if `config.detect`: asking the
+/// well-known peer, for a few seconds at most, or reading the data directory's), opens
+/// the chain and starts the threads.
 pub fn start(mut config: EngineConfig) -> Result<EngineHandle, StartError> {
     let socket = UdpSocket::bind(config.bind).map_err(|source| StartError::Bind { addr: config.bind, source })?;
     let local_addr = socket.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
-    let detection = if config.detect {
+    let mut detection = None;
+    if config.detect {
         let held = held_generation(&config.data_dir)?;
-        let detection = detect::detect(&socket, &config.node, held)
-            .map_err(|source| StartError::Bind { addr: config.bind, source })?;
-        tracing::info!(generation = %detection.generation, how = %detection.how, "protocol chosen");
-        config.node.generation = detection.generation;
-        Some(detection)
-    } else {
-        None
-    };
+        if let Some(well_known) = config.node.well_known {
+            let found = detect::detect(&socket, &config.node, well_known, held)
+                .map_err(|source| StartError::Bind { addr: config.bind, source })?;
+            tracing::info!(generation = %found.generation, how = %found.how, "protocol chosen");
+            config.node.generation = found.generation;
+            detection = Some(found);
+        } else if let Some(held) = held {
+            config.node.generation = held;
+        }
+    }
     let limits = Limits::of(config.node.generation, config.node.difficulty);
     let (store, chain, load_report) = ChainStore::open(&config.data_dir, limits)?;
     if load_report.dropped_lines > 0 {

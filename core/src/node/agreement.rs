@@ -18,12 +18,12 @@ const GENESIS_WORD: &str = "genesis";
 impl Node {
     /// Starts a consensus round unless one (or a sync) is running or no peer is known.
     pub(super) fn start_round(&mut self, now: Instant, trigger: Trigger) {
+        if self.round.is_some() || self.sync.is_some() || self.peers.is_empty() {
+            return;
+        }
         // Every peer is asked, named-only ones too: a round needs the whole network's
         // view, and a STATS is smaller than anything that could have named them.
         let peers = self.peers.all_addrs();
-        if self.round.is_some() || self.sync.is_some() || peers.is_empty() {
-            return;
-        }
         let asked = peers.iter().map(|a| (*a, now)).collect();
         self.round = Some(Round { trigger, started: now, asked, replies: Default::default(), resent: false });
         for peer in peers {
@@ -118,9 +118,8 @@ impl Node {
     }
 
     /// Syncs to the best remaining group — none once our own chain is better — skipping
-    /// chains we already hold, chains whose
-    /// sync failed a short while ago, and, once a difficulty mismatch is known, chains
-    /// whose very tip is too weak to fetch again.
+    /// chains we already hold, chains whose sync failed a short while ago, and, once a
+    /// difficulty mismatch is known, chains whose very tip is too weak to fetch again.
     fn try_next_group(&mut self, now: Instant) {
         while !self.fallbacks.is_empty() {
             let group = self.fallbacks.remove(0);
