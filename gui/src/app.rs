@@ -5,6 +5,7 @@
 
 use crate::dialog::Dialog;
 use crate::export::{Export, Exports};
+use crate::first_frame::FirstFrame;
 use crate::frame_bench::{BenchFrame, FrameBench};
 use crate::launch::{Launch, LaunchOptions, Running, Starter};
 use crate::log_buffer::LogBuffer;
@@ -52,6 +53,7 @@ pub struct BlockpeerApp {
     exports: Exports,
     log_buffer: Option<LogBuffer>,
     bench: Option<FrameBench>,
+    first_frame: FirstFrame,
     logo: Option<egui::TextureHandle>,
     /// What the person asked for when the peer cannot go on as it is.
     recovery: Option<Recovery>,
@@ -85,6 +87,7 @@ impl BlockpeerApp {
             exports: Exports::default(),
             log_buffer: log,
             bench: bench.map(FrameBench::new),
+            first_frame: FirstFrame::default(),
             logo: load_logo(ctx),
             recovery: None,
         }
@@ -283,6 +286,7 @@ impl BlockpeerApp {
 
 impl eframe::App for BlockpeerApp {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.first_frame.on_frame(ctx, frame, matches!(self.stage, Stage::Dialog { .. }));
         if let Some(bench) = &mut self.bench {
             match bench.frame(frame.info().cpu_usage) {
                 BenchFrame::Show(view, offset) => {

@@ -1,7 +1,8 @@
 //! File ▸ Export: the chain as JSON and the peers as CSV, saved where the person
-//! picks in the desktop's native save dialog (rfd over the xdg desktop portal). The
-//! dialog and the writing run on a helper thread, so the window never waits; where
-//! no portal can be reached the window says so instead of hanging.
+//! picks in the desktop's native save dialog (rfd over the xdg desktop portal, which
+//! falls back to zenity when no portal answers). The dialog and the writing run on a
+//! helper thread, so the window never waits; where neither can be reached the window
+//! says so instead of hanging.
 
 use crate::fmt;
 use crate::toasts::{Toasts, Tone};
@@ -77,7 +78,7 @@ impl Exports {
     pub fn start(&self, what: Export, snapshot: Arc<Snapshot>, ctx: &egui::Context) {
         let done = self.done.0.clone();
         let ctx = ctx.clone();
-        if let Err(reason) = portal_reachable() {
+        if let Err(reason) = save_dialog_reachable() {
             let _ = done.send((Tone::Warn, format!("Cannot open a save dialog: {reason}")));
             return;
         }
@@ -121,11 +122,18 @@ fn write(path: &Path, what: Export, snapshot: &Snapshot) -> Outcome {
     }
 }
 
-/// Whether a session bus is there for the desktop portal's save dialog.
-fn portal_reachable() -> Result<(), String> {
+/// Whether a save dialog can be shown: the desktop portal's needs a session bus; without
+/// one, rfd falls back to zenity, if it is installed.
+fn save_dialog_reachable() -> Result<(), String> {
     let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
         || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| Path::new(&dir).join("bus").exists());
-    if bus { Ok(()) } else { Err("no desktop session bus (D-Bus) for the file portal here".to_owned()) }
+    let zenity = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("zenity").is_file()));
+    if bus || zenity {
+        Ok(())
+    } else {
+        Err("no desktop session bus (D-Bus) for the file portal, and no zenity, here".to_owned())
+    }
 }
 
 #[cfg(test)]
