@@ -1,15 +1,19 @@
-//! Blockpeer: a desktop peer for the classroom FLOOD blockchain network. This file
-//! only parses the command line, sets up logging and hands over to the right mode:
-//! the window (the start/join dialog, or straight onto a peer), headless, a demo
-//! network, or a tool.
+//! Blockpeer: a desktop peer for the classroom blockchain network, in both its
+//! generations (FLOOD and GOSSIP). This file only parses the command line, sets up
+//! logging and hands over to the right mode: the window (the start/join dialog, or
+//! straight onto a peer), headless, a demo network, or a tool (verify-chain, bench,
+//! completions, man pages, --version).
 
 mod bench;
 mod cli;
 mod demo;
 mod headless;
+mod help;
 mod logging;
+mod manual;
 mod settings;
 mod verify;
+mod version;
 mod web;
 mod window;
 
@@ -21,6 +25,10 @@ use std::sync::Arc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.version {
+        print!("{}", version::text());
+        return ExitCode::SUCCESS;
+    }
     // Benchmarks print a table; the peers they start should keep quiet. Warp logs a
     // browser closing its connection as an error: nothing a user can act on.
     let log = logging::init(if matches!(cli.command, Some(Tool::Bench(_))) {
@@ -32,6 +40,16 @@ fn main() -> ExitCode {
         Some(Tool::VerifyChain { file, difficulty }) => verify::verify_chain(&file, difficulty)
             .map(|valid| if valid { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Some(Tool::Bench(bench)) => bench::run(bench).map(|()| ExitCode::SUCCESS),
+        Some(Tool::Completions { shell }) => {
+            manual::print_completions(shell);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Tool::ManPages { dir }) => manual::write_man_pages(&dir).map(|written| {
+            for path in written {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
+        }),
         None => run_peer(&cli.peer, log),
     };
     match result {

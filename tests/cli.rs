@@ -1,7 +1,9 @@
 //! Proves the command line a user meets first: `--help` documents the seed's flags,
-//! mistakes get one clear line and a non-zero exit (never a backtrace),
-//! `verify-chain` finds the first invalid block of a chain file, and piped output is
-//! for people: no colour escapes, and none of the demo's other peers' chatter.
+//! `--version` says what a bug report needs (version, commit, CPU kernel), completions
+//! come from the same definition, mistakes get one clear line and a non-zero exit
+//! (never a backtrace), `verify-chain` finds the first invalid block of a chain file,
+//! and piped output is for people: no colour escapes, and none of the demo's other
+//! peers' chatter.
 
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly on broken fixtures.
 
@@ -52,6 +54,32 @@ fn help_documents_the_seed_compatible_flags() {
     ] {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
+}
+
+#[test]
+fn version_names_the_commit_and_the_cpu_kernel() {
+    for flag in ["--version", "-V"] {
+        let output = run(&[flag]);
+        assert!(output.status.success());
+        let version = text(&output.stdout);
+        let lines: Vec<&str> = version.lines().collect();
+        assert_eq!(lines.first(), Some(&concat!("blockpeer ", env!("CARGO_PKG_VERSION"))), "{version}");
+        assert!(lines.iter().any(|l| l.starts_with("commit: ")), "{version}");
+        assert!(lines.iter().any(|l| l.starts_with("cpu kernel: ")), "{version}");
+    }
+}
+
+#[test]
+fn completions_offer_every_option() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = run(&["completions", shell]);
+        assert!(output.status.success(), "{shell}");
+        let script = text(&output.stdout);
+        for option in ["flood-interval", "verify-chain", "protocol"] {
+            assert!(script.contains(option), "{shell} completion lacks {option}");
+        }
+    }
+    assert_one_clear_error(&run(&["completions", "tcsh"]), "invalid value 'tcsh'");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod crowd;
 mod devtools;
 mod gui;
+mod launch;
 mod load;
 mod scale;
 mod serve;
@@ -111,6 +112,20 @@ pub enum Bench {
         #[arg(long)]
         json: bool,
     },
+    /// Launch to first frame: the binary started as the desktop's menu starts it (no
+    /// arguments), timed until its window shows the start/join dialog (needs a display:
+    /// run it under xvfb-run).
+    Launch {
+        /// The binary to launch (default: this one), e.g. an installed /usr/bin/blockpeer.
+        #[arg(long, value_name = "PATH")]
+        binary: Option<std::path::PathBuf>,
+        /// Launches measured.
+        #[arg(long, default_value_t = 5)]
+        launches: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Networks of 10 to 1,000 peers on SimNet (virtual time, campus loss and latency, one
     /// miner): traffic per peer, block spread, a newcomer's join, memory (docs/SCALE.md).
     Scale(scale::ScaleArgs),
@@ -172,6 +187,7 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Load { blocks, protocol, json } => (load::run(blocks, protocol)?, json),
         Bench::Web { blocks, seconds, clients, json } => (web::run(blocks, seconds, clients)?, json),
         Bench::Gui { blocks, peers, frames, json } => (gui::run(blocks, peers, frames)?, json),
+        Bench::Launch { binary, launches, json } => (launch::run(binary, launches)?, json),
         Bench::LoadChild { dir, protocol } => return load::child(&dir, protocol),
         Bench::Scale(args) => return scale::run(&args),
         Bench::ScaleChild { peers, minutes, seed, protocol, budget } => {
@@ -183,6 +199,7 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
             rows.iter().map(|r| (r.key.to_owned(), serde_json::json!(r.value))).collect();
         println!("{}", serde_json::Value::Object(object));
     } else {
+        println!("{}", cpu());
         println!("{:<44} {:>14}  goal", "measure", "value");
         for row in &rows {
             println!("{:<44} {:>14.1}  {}", format!("{} ({})", row.label, row.unit), row.value, row.goal);

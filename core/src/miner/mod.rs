@@ -66,3 +66,16 @@ pub use bench::{BenchReport, BenchRow, run_bench};
 pub use cuda::{CudaBenchReport, CudaError, CudaMiner, CudaState, run_cuda_bench};
 pub use job::Job;
 pub use pool::MinerPool;
+
+/// The CPU kernel the miner threads use on this machine: the fastest of those this CPU
+/// runs, timed once per process on first use (a few milliseconds in a release build;
+/// free where only one SIMD kernel qualifies). Named as [`MinerPool::backend`] names it.
+pub fn cpu_kernel() -> &'static str {
+    kernel::Backend::detect().name()
+}
+
+/// Every CPU kernel (and build of one) this CPU runs, the portable one last; costs only
+/// a look at the CPU's features.
+pub fn cpu_kernels() -> Vec<&'static str> {
+    kernel::Backend::available().into_iter().map(kernel::Backend::name).collect()
+}
