@@ -76,3 +76,47 @@ ensure_xvfb() {
     ensure_gui_runtime
     ensure_apt xvfb xauth imagemagick
 }
+
+# The app icon's sizes in the desktop's hicolor theme: scripts/icons.sh renders them,
+# Cargo.toml's [package.metadata.deb] installs them, scripts/check-package.sh checks both.
+ICON_SIZES="16 22 24 32 48 64 128 256 512"
+
+# cargo-deb, which builds the Debian package from Cargo.toml's [package.metadata.deb].
+CARGO_DEB_VERSION=3.8.0
+
+# ensure_packaging — what building the package needs: cargo-deb (from crates.io, this
+# version), dpkg-dev (dpkg-shlibdeps computes the libraries the binary links) and python3
+# (scripts/debian-changelog.py).
+ensure_packaging() {
+    ensure_apt dpkg-dev python3
+    if [ "$(cargo deb --version 2>/dev/null)" != "cargo-deb $CARGO_DEB_VERSION" ]; then
+        echo "setup: installing cargo-deb $CARGO_DEB_VERSION (crates.io)"
+        cargo install --quiet --locked cargo-deb --version "$CARGO_DEB_VERSION"
+    fi
+}
+
+# package_path — where scripts/package.sh leaves the package of the version in Cargo.toml.
+package_path() {
+    local version revision
+    version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+    revision=$(sed -n 's/^revision = "\(.*\)"$/\1/p' Cargo.toml)
+    echo "${CARGO_TARGET_DIR:-target}/debian/blockpeer_${version}-${revision}_$(dpkg --print-architecture).deb"
+}
+
+# package_maintainer — who the package names as its maintainer: "$DEBFULLNAME <$DEBEMAIL>"
+# when both are set (as for Debian's own tools), else Cargo.toml's.
+package_maintainer() {
+    if [ -n "${DEBFULLNAME:-}" ] && [ -n "${DEBEMAIL:-}" ]; then
+        echo "$DEBFULLNAME <$DEBEMAIL>"
+    else
+        sed -n 's/^maintainer = "\(.*\)"$/\1/p' Cargo.toml
+    fi
+}
+
+# ensure_package_checks — what checking the package needs: the validators, man, the
+# shells whose completions are loaded, and a virtual display for the window.
+ensure_package_checks() {
+    ensure_packaging
+    ensure_apt lintian desktop-file-utils appstream man-db bash-completion zsh fish python3 x11-utils
+    ensure_xvfb
+}
