@@ -1,7 +1,7 @@
-//! The `dns` threads: host names from FLOODs and FLOOD-REPLYs looked up off the engine
-//! thread. A name whose server never answers holds up only these threads, and only a
-//! bounded queue of names waits for them; what cannot wait is dropped (the node gives
-//! up on its waiting messages after a while).
+//! The `dns` threads: host names from FLOODs, GOSSIPs and their replies looked up off
+//! the engine thread. A name whose server never answers holds up only these threads,
+//! and only a bounded queue of names waits for them; what cannot wait is dropped (the
+//! node gives up on its waiting messages after a while).
 
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use std::net::{IpAddr, ToSocketAddrs};

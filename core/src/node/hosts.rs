@@ -1,8 +1,9 @@
-//! Host names in FLOODs and FLOOD-REPLYs, resolved without blocking the node: IP
-//! literals and `localhost` at once; a name is looked up by the engine (the node emits
-//! [`Output::Resolve`](super::Output::Resolve) and gets an
-//! [`Input::Resolved`](super::Input::Resolved) back), while the messages that named it
-//! wait — few of them, not for long. Answers are remembered for a while, failures too.
+//! Host names in FLOODs and FLOOD-REPLYs (GOSSIPs and GOSSIP_REPLYs alike), resolved
+//! without blocking the node: IP literals and `localhost` at once; a name is looked up
+//! by the engine (the node emits [`Output::Resolve`](super::Output::Resolve) and gets
+//! an [`Input::Resolved`](super::Input::Resolved) back), while the messages that named
+//! it wait — few of them, not for long. Answers are remembered for a while, failures
+//! too.
 
 use crate::protocol::Message;
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! Answers to each message type: STATS and GET_BLOCK are answered at once to the UDP
-//! source; FLOODs are replied to, forwarded once per id and remembered; ANNOUNCEd
-//! blocks are appended or trigger a sync.
+//! source; FLOODs (GOSSIPs in that generation) are replied to, forwarded once per id
+//! and remembered; ANNOUNCEd blocks are appended or trigger a sync.
 
 use super::hosts::HostAddr;
 use super::peers::{Learned, Upsert};

@@ -1,5 +1,5 @@
-//! Bounded bookkeeping: the set of FLOOD ids already seen, per-address token buckets,
-//! and the forwarding budget — each counting what it refused.
+//! Bounded bookkeeping: the set of FLOOD (or GOSSIP) ids already seen, per-address
+//! token buckets, and the forwarding budget — each counting what it refused.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::net::SocketAddr;

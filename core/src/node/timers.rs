@@ -1,5 +1,6 @@
-//! The node's periodic work: re-FLOOD, peer expiry, the join round and periodic
-//! consensus rounds, self-fed words, and the deadlines of rounds and syncs.
+//! The node's periodic work: the keep-alive FLOOD (or GOSSIP), peer expiry, the join
+//! round and periodic consensus rounds, self-fed words, and the deadlines of rounds and
+//! syncs.
 
 use super::words::WORDS;
 use super::{Config, Event, Node, Trigger};

@@ -1,5 +1,5 @@
-//! The actions a person can take on the network: add a peer, FLOOD everyone now,
-//! run a consensus round now, and queue words for the next block.
+//! The actions a person can take on the network: add a peer, FLOOD (or GOSSIP) everyone
+//! now, run a consensus round now, and queue words for the next block.
 
 use crate::theme;
 use blockpeer_core::engine::EngineHandle;
