@@ -91,7 +91,13 @@ desktop-file-validate "$desktop"
 appstreamcli validate --no-net --strict "$metainfo"
 appstreamcli validate-tree --no-net --strict "$root"
 grep -q "<release version=\"$version\"" "$metainfo" || fail "the metainfo has no release entry for $version"
-grep -q "^## \[$version\]" CHANGELOG.md || fail "CHANGELOG.md has no section for $version"
+released=$(sed -n "s/^## \[$version\] — //p" CHANGELOG.md)
+[ -n "$released" ] || fail "CHANGELOG.md has no section for $version"
+# Once CHANGELOG.md dates the release, the metainfo must give the same date.
+if [ "$released" != unreleased ]; then
+    grep -q "<release version=\"$version\" date=\"$released\"" "$metainfo" ||
+        fail "the metainfo's release $version is not dated $released as in CHANGELOG.md"
+fi
 
 step "man pages"
 pages=$share/man/man1
