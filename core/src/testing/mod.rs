@@ -64,6 +64,15 @@ pub fn extend_chain(chain: &mut Chain, count: usize, miner: &str, tag: &str) {
     }
 }
 
+/// A valid rival of `chain`'s block at `height`: a block mined on the same parent by
+/// `tag` (also its word), as a second miner would have found it.
+pub fn rival_block(chain: &Chain, height: u64, tag: &str) -> Block {
+    let below = chain.blocks().iter().take(usize::try_from(height).unwrap_or(usize::MAX)).map(|b| Block::clone(b));
+    let (mut branch, _) = Chain::from_blocks(below.collect(), *chain.limits());
+    extend_chain(&mut branch, 1, tag, tag);
+    branch.tip().expect("a block was just mined").clone()
+}
+
 /// A valid FLOOD-generation chain of `len` blocks at `difficulty`.
 pub fn chain_of(len: usize, difficulty: u32, miner: &str) -> Chain {
     chain_of_generation(Generation::Flood, len, difficulty, miner)
