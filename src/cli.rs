@@ -14,7 +14,7 @@ use std::path::PathBuf;
     after_help = "Examples:\n  \
         blockpeer -i 8001 -p 8999 -m --headless     start a new network (web page on :8001), mine\n  \
         blockpeer -k localhost 8999 -p 8002 --headless  join it through the peer on port 8999\n  \
-        blockpeer --demo 4                          a local demo network of 5 peers, one of them mining\n  \
+        blockpeer --demo 4                          a local demo network of 5 peers, two of them mining\n  \
         blockpeer verify-chain chain.json           check a chain file block by block"
 )]
 pub struct Cli {
@@ -109,12 +109,13 @@ pub struct PeerArgs {
     /// Seconds between the peer's own 5 random words.
     #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = seconds)]
     pub word_interval: f64,
-    /// Try a local demo network: this peer and N more on 127.0.0.1, one of them mining
-    /// at a low difficulty, so blocks arrive within seconds (temporary data).
+    /// Try a local demo network: this peer and N more on 127.0.0.1, two of them mining
+    /// at a low difficulty, so blocks arrive within seconds and now and then collide — a
+    /// fork that consensus resolves (temporary data).
     #[arg(long, value_name = "N", conflicts_with_all = ["init", "known"],
           value_parser = clap::value_parser!(u8).range(1..=16))]
     pub demo: Option<u8>,
-    /// The view the window opens on: chain, peers, mining, consensus or log (for screenshots).
+    /// The view the window opens on: chain, peers, mining, consensus, forks or log (for screenshots).
     #[arg(long, value_name = "NAME", hide = true)]
     pub view: Option<blockpeer_gui::View>,
 }

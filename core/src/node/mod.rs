@@ -29,6 +29,7 @@ pub use peers::{Learned, Traffic};
 pub use pending::WordRefused;
 pub use snapshot::{ConsensusView, Counters, CudaStats, FailedSync, JobView, MinerStats, PeerView, Snapshot, SyncView};
 pub use standing::Standing;
+pub use words::WORDS;
 
 use crate::chain::{Block, Chain};
 use crate::miner::Job;

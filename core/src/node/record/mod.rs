@@ -11,12 +11,16 @@
 //! the price of a few reference counts, and the node copies a part only when it changes
 //! one that a snapshot still holds.
 
+mod branches;
 mod history;
 mod marks;
+mod report;
 mod side;
 
+pub use branches::{Attach, Branches, Column, NEWEST_SHOWN, Placed};
 pub use history::{HeightPoint, History, Series, Via};
 pub use marks::{GroupMark, LostBlock, Reorg, RoundMark};
+pub use report::{Forks, PeerSeries, Timeline};
 pub use side::{Fate, SideBlock};
 
 use crate::chain::Block;
