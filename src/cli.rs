@@ -150,12 +150,13 @@ pub struct PeerArgs {
     /// queued for the blocks it mines.
     #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = seconds)]
     pub word_interval: f64,
-    /// Try a local demo network: this peer and N more on 127.0.0.1, one of them mining
-    /// at a low difficulty, so blocks arrive within seconds (temporary data).
+    /// Try a local demo network: this peer and N more on 127.0.0.1, two of them mining
+    /// at a low difficulty, so blocks arrive within seconds and now and then collide — a
+    /// fork that consensus resolves (temporary data).
     #[arg(long, value_name = "N", conflicts_with_all = ["init", "known"],
           value_parser = clap::value_parser!(u8).range(1..=16))]
     pub demo: Option<u8>,
-    /// The view the window opens on: chain, peers, mining, consensus or log (for screenshots).
+    /// The view the window opens on: chain, peers, mining, consensus, forks or log (for screenshots).
     #[arg(long, value_name = "NAME", hide = true)]
     pub view: Option<blockpeer_gui::View>,
 }

@@ -1,21 +1,36 @@
 //! `blockpeer --demo N` (and the dialog's *Try a local demo network*): this peer plus
 //! N local peers on 127.0.0.1, in-process, with temporary data, a low difficulty and
-//! short intervals. One of them mines from words it feeds itself every few seconds,
-//! so within seconds the peer graph fills and blocks arrive — headless or windowed.
+//! short intervals. Two of them mine (one when N is 1) from words the demo sends them
+//! as NEW_WORDs every few seconds, one miner at a time — and every few rounds both at
+//! once, so that their blocks sometimes collide: a fork that consensus resolves. Within
+//! seconds the peer graph fills and blocks arrive; within a minute a fork appears and
+//! goes — headless or windowed.
 
 use crate::cli::PeerArgs;
 use anyhow::Context;
 use blockpeer_core::chain::Generation;
 use blockpeer_core::engine::{EngineConfig, EngineHandle, start};
-use blockpeer_core::node::Config;
+use blockpeer_core::node::{Config, WORDS};
+use blockpeer_core::protocol::Message;
+use crossbeam_channel::{RecvTimeoutError, Sender, bounded};
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::thread::JoinHandle;
 use std::time::Duration;
 use tempfile::TempDir;
 
-/// Trailing zeros of the demo network: a block takes a CPU a few milliseconds.
-pub const DIFFICULTY: u32 = 4;
+/// Trailing zeros of the demo network: a block takes a CPU microseconds, far less than
+/// an ANNOUNCE takes to reach the other miner — so two miners given words at the same
+/// moment both find a block at the same height: a fork.
+pub const DIFFICULTY: u32 = 2;
 /// Peers the dialog's demo starts besides this one.
 pub const DIALOG_PEERS: u8 = 4;
+/// The demo's miners: the first two of the other peers.
+pub const MINERS: usize = 2;
+/// How often a miner is given a word for a block.
+const FEED_EVERY: Duration = Duration::from_secs(3);
+/// Every this many feeds, both miners get a word at once: a race, and mostly a fork.
+const RACE_EVERY: u64 = 4;
+
 /// Names of the other peers (the first one mines).
 const NAMES: [&str; 16] = [
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj", "olivia",
@@ -34,15 +49,21 @@ pub struct Demo {
 
 /// The demo's other peers; dropping this stops them and deletes their data.
 pub struct Others {
-    /// Field order matters: the engines stop before their folders are removed.
+    /// Field order matters: the words stop, then the engines, then their folders go.
+    _feeder: Feeder,
     engines: Vec<EngineHandle>,
     _dirs: Vec<TempDir>,
 }
 
 impl Others {
-    /// Their names, the miner first.
+    /// Their names, the miners first.
     pub fn names(&self) -> &'static [&'static str] {
         &NAMES[..self.engines.len()]
+    }
+
+    /// The names of the miners.
+    pub fn miners(&self) -> &'static [&'static str] {
+        &NAMES[..self.engines.len().min(MINERS)]
     }
 }
 
@@ -62,9 +83,8 @@ pub fn start_demo(count: u8, args: &PeerArgs) -> anyhow::Result<Demo> {
         // Each joins through an earlier peer, so the FLOODs they forward draw a tree.
         let via = SocketAddr::from((Ipv4Addr::LOCALHOST, known[i / 2].port()));
         let mut peer = demo_config((*name).to_owned(), Some(via), generation)?;
-        if i == 0 {
-            feed_words(&mut peer);
-        }
+        // The demo's feeder gives the miners their words.
+        peer.mining = i < MINERS;
         let dir = tempfile::Builder::new().prefix("blockpeer-demo-").tempdir()?;
         // Its threads log in this span: the terminal shows only their warnings.
         let span = tracing::info_span!(crate::logging::QUIET_SPAN, peer = name);
@@ -73,7 +93,55 @@ pub fn start_demo(count: u8, args: &PeerArgs) -> anyhow::Result<Demo> {
         engines.push(engine);
         dirs.push(dir);
     }
-    Ok(Demo { own, config, others: Others { engines, _dirs: dirs } })
+    let miners = engines.iter().take(MINERS).map(EngineHandle::local_addr).collect();
+    let feeder = Feeder::start(miners, generation)?;
+    Ok(Demo { own, config, others: Others { _feeder: feeder, engines, _dirs: dirs } })
+}
+
+/// Sends the miners their words: a word to one miner every [`FEED_EVERY`], to both at
+/// once every [`RACE_EVERY`]-th time. Stops when dropped.
+struct Feeder {
+    stop: Option<Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Feeder {
+    fn start(miners: Vec<SocketAddr>, generation: Generation) -> anyhow::Result<Self> {
+        let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).context("cannot open the demo's word feeder")?;
+        let (stop, stopped) = bounded::<()>(0);
+        let thread = std::thread::Builder::new().name("demo-words".into()).spawn(move || {
+            let mut rng = fastrand::Rng::with_seed(u64::from(generation == Generation::Gossip));
+            for round in 1u64.. {
+                if stopped.recv_timeout(FEED_EVERY) != Err(RecvTimeoutError::Timeout) {
+                    return;
+                }
+                let racing = miners.len() > 1 && round % RACE_EVERY == 0;
+                let targets: Vec<SocketAddr> = if racing {
+                    miners.clone()
+                } else {
+                    miners.get((round as usize) % miners.len().max(1)).copied().into_iter().collect()
+                };
+                // One word a block (each word makes a block at once at this difficulty);
+                // in a race, one to each miner, back to back.
+                for target in &targets {
+                    let word = WORDS[rng.usize(..WORDS.len())].to_owned();
+                    if let Err(error) = socket.send_to(&Message::NewWord { word }.encode(), target) {
+                        tracing::debug!(%error, "the demo's word feeder could not send");
+                    }
+                }
+            }
+        })?;
+        Ok(Self { stop: Some(stop), thread: Some(thread) })
+    }
+}
+
+impl Drop for Feeder {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Makes `config` mine, from 5 words of its own every few seconds.

@@ -8,7 +8,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("blockpeer -i 8001 -p 8999 -m --headless", "start a new network (web page on :8001), mine"),
     ("blockpeer -k localhost 8999 -p 8002 --headless", "join it through the peer on port 8999"),
     ("blockpeer -k silicon.cs.umanitoba.ca 8999 -p 8002", "join the course network, either generation"),
-    ("blockpeer --demo 4", "a local demo network of 5 peers, one of them mining"),
+    ("blockpeer --demo 4", "a local demo network of 5 peers, two of them mining and now and then forking"),
     ("blockpeer verify-chain chain.jsonl", "check a chain file block by block"),
 ];
 

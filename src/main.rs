@@ -121,7 +121,7 @@ fn run_demo(count: u8, args: &PeerArgs, windowed: bool, log: LogBuffer) -> anyho
         "blockpeer demo: this peer on UDP 127.0.0.1:{} and {count} more ({}), {} mining at difficulty {}, {}",
         demo.config.port,
         names.join(", "),
-        names.first().copied().unwrap_or("none"),
+        demo.others.miners().join(" and "),
         demo::DIFFICULTY,
         demo.config.generation.label()
     );

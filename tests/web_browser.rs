@@ -154,7 +154,7 @@ fn the_page_shows_chain_and_peers_keeps_hostile_text_as_text_and_updates_live() 
     assert!(dom.contains(&format!("<title>Blockpeer · {}</title>", escaped(HOSTILE_VIEWER))));
     // …and none of it became markup or ran.
     for planted in
-        ["data-pwned", r#"id="pwn1""#, r#"id="pwn2""#, r#"id="pwn3""#, "<svg", r#"<img src="x""#, "<script>p=1"]
+        ["data-pwned", r#"id="pwn1""#, r#"id="pwn2""#, r#"id="pwn3""#, "<svg onload", r#"<img src="x""#, "<script>p=1"]
     {
         assert!(!dom.contains(planted), "hostile markup {planted:?} reached the page: {dom}");
     }

@@ -17,6 +17,7 @@ use crate::theme;
 use crate::toasts::{Toasts, Tone};
 use crate::views::actions::Actions;
 use crate::views::chain::ChainView;
+use crate::views::forks::ForksView;
 use crate::views::log::LogView;
 use crate::views::mining::MiningView;
 use crate::views::peers::PeersView;
@@ -47,6 +48,7 @@ pub struct BlockpeerApp {
     chain: ChainView,
     peers: PeersView,
     mining: MiningView,
+    forks: ForksView,
     log: LogView,
     actions: Actions,
     toasts: Toasts,
@@ -81,6 +83,7 @@ impl BlockpeerApp {
             chain: ChainView::default(),
             peers: PeersView::default(),
             mining: MiningView::default(),
+            forks: ForksView::default(),
             log: LogView::default(),
             actions: Actions::default(),
             toasts: Toasts::default(),
@@ -199,6 +202,7 @@ impl BlockpeerApp {
             View::Peers => self.peers.ui(ui, session.snapshot(), session.version()),
             View::Mining => self.mining.ui(ui, session),
             View::Consensus => consensus::ui(ui, session),
+            View::Forks => self.forks.ui(ui, session),
             View::Log => self.log.ui(ui, self.log_buffer.as_ref()),
         });
     }
@@ -218,6 +222,7 @@ impl BlockpeerApp {
                 View::Chain => snapshot.height.to_string(),
                 View::Peers => snapshot.peers.len().to_string(),
                 View::Mining if snapshot.mining => "on".to_owned(),
+                View::Forks if !snapshot.record.reorgs().is_empty() => snapshot.record.reorgs().len().to_string(),
                 _ => String::new(),
             };
             let selected = self.view == view;
@@ -238,6 +243,9 @@ impl BlockpeerApp {
                 }
                 if ui.button("Export the peers as CSV…").clicked() {
                     self.exports.start(Export::Peers, session.snapshot().clone(), ui.ctx());
+                }
+                if ui.button("Export the forks and history as JSON…").clicked() {
+                    self.exports.start(Export::Forks, session.snapshot().clone(), ui.ctx());
                 }
                 let url = session.running().web_url.as_deref();
                 if ui.add_enabled(url.is_some(), egui::Button::new("Open the web page")).clicked()

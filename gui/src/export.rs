@@ -1,11 +1,13 @@
-//! File ▸ Export: the chain as JSON and the peers as CSV, saved where the person
-//! picks in the desktop's native save dialog (rfd over the xdg desktop portal, which
-//! falls back to zenity when no portal answers). The dialog and the writing run on a
-//! helper thread, so the window never waits; where neither can be reached the window
-//! says so instead of hanging.
+//! File ▸ Export: the chain as JSON, the peers as CSV, and the forks and history (side
+//! blocks, reorganisations, rounds, every peer's chain over time) as JSON, saved where
+//! the person picks in the desktop's native save dialog (rfd over the xdg desktop
+//! portal, which falls back to zenity when no portal answers). The dialog and the
+//! writing run on a helper thread, so the window never waits; where neither can be
+//! reached the window says so instead of hanging.
 
 use crate::fmt;
 use crate::toasts::{Toasts, Tone};
+use blockpeer_core::node::record::{Forks, MAX_SIDE_BLOCKS, Timeline};
 use blockpeer_core::node::{PeerView, Snapshot};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use eframe::egui;
@@ -16,6 +18,17 @@ use std::sync::Arc;
 /// `/chain` serves and `blockpeer verify-chain` reads).
 pub fn chain_json(snapshot: &Snapshot) -> Result<String, String> {
     serde_json::to_string_pretty(&*snapshot.blocks).map_err(|e| e.to_string())
+}
+
+/// The record as JSON: `forks` (as `/api/forks` serves it: side blocks, the blocks of our
+/// chain beside them, where each is drawn, reorganisations) and `history` (as
+/// `/api/history`: every peer's chain over time, ours, the rounds).
+pub fn forks_json(snapshot: &Snapshot) -> Result<String, String> {
+    let document = serde_json::json!({
+        "forks": Forks::of(snapshot, MAX_SIDE_BLOCKS),
+        "history": Timeline::of(snapshot, 0.0),
+    });
+    serde_json::to_string_pretty(&document).map_err(|e| e.to_string())
 }
 
 /// The peer table as CSV, one peer a row.
@@ -56,6 +69,8 @@ pub enum Export {
     Chain,
     /// The peers, CSV.
     Peers,
+    /// The forks and the history, JSON.
+    Forks,
 }
 
 /// How an export ended, as a notification.
@@ -86,6 +101,7 @@ impl Exports {
             let (title, file, filter, extension) = match what {
                 Export::Chain => ("Export the chain", "chain.json", "JSON", "json"),
                 Export::Peers => ("Export the peers", "peers.csv", "CSV", "csv"),
+                Export::Forks => ("Export the forks and history", "forks.json", "JSON", "json"),
             };
             let picked = rfd::FileDialog::new()
                 .set_title(title)
@@ -115,6 +131,7 @@ fn write(path: &Path, what: Export, snapshot: &Snapshot) -> Outcome {
     let contents = match what {
         Export::Chain => chain_json(snapshot),
         Export::Peers => Ok(peers_csv(&snapshot.peers)),
+        Export::Forks => forks_json(snapshot),
     };
     match contents.and_then(|text| std::fs::write(path, text).map_err(|e| e.to_string())) {
         Ok(()) => (Tone::Good, format!("Saved {}", path.display())),

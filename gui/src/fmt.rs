@@ -71,6 +71,23 @@ pub fn mined_at(timestamp: u64, now: u64) -> String {
     }
 }
 
+/// The local time of day at Unix second `at`: `12:03:04` (empty if no calendar holds it).
+pub fn clock(at: f64) -> String {
+    chrono::DateTime::from_timestamp(at.floor() as i64, 0)
+        .map(|utc| utc.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// When something happened at Unix second `at`, seen at `now`: `12:03:04 (3 min ago)`.
+pub fn when(at: f64, now: f64) -> String {
+    format!("{} ({})", clock(at), ago(now - at))
+}
+
+/// Unix seconds now, with fractions.
+pub fn unix_now_f64() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
 /// Unix seconds now.
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())

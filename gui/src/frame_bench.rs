@@ -1,5 +1,5 @@
 //! The frame-time benchmark behind `blockpeer bench gui`: the window scrolls through
-//! the chain, then shows the peer table and graph, timing every frame from one start
+//! the chain, then shows the peer table and graph, then the Forks view, timing every frame from one start
 //! to the next (layout, painting and the renderer), and reports mean and 95th
 //! percentile before it closes.
 
@@ -36,8 +36,11 @@ pub struct FrameTimes {
     pub cpu_ms: f64,
 }
 
-const PHASES: [(&str, View); 2] =
-    [("chain view, scrolling", View::Chain), ("peers view, table and graph", View::Peers)];
+const PHASES: [(&str, View); 3] = [
+    ("chain view, scrolling", View::Chain),
+    ("peers view, table and graph", View::Peers),
+    ("forks view, branches and history", View::Forks),
+];
 
 /// The benchmark's progress.
 pub struct FrameBench {

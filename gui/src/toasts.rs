@@ -92,8 +92,14 @@ pub fn describe(event: &Event) -> Option<(Tone, String)> {
         }
         Event::ChainSynced { fork, removed, added } if *removed > 0 => (
             Tone::Warn,
-            format!("Switched to the majority chain: {removed} blocks replaced from height {fork}, {added} added"),
+            format!("Reorganisation: {removed} blocks replaced from height {fork}, {added} added (see Forks)"),
         ),
+        Event::SideBlock { height, ours: true, .. } => {
+            (Tone::Warn, format!("Your block {height} lost: the network already had another at that height"))
+        }
+        Event::SideBlock { height, mined_by, .. } => {
+            (Tone::Info, format!("Fork at height {height}: {mined_by}'s block lost to the one we hold"))
+        }
         Event::PeerJoined { addr, name } => (Tone::Info, format!("Peer joined: {name} ({addr})")),
         Event::PeerLeft { addr } => (Tone::Info, format!("Peer left: {addr}")),
         Event::SyncFailed { reason } => (Tone::Warn, format!("Sync failed: {reason}")),

@@ -1,8 +1,9 @@
 //! A crowd of fake peers for `bench gui`: UDP sockets on 127.0.0.1 that FLOOD one real
-//! peer (some forwarding each other's FLOODs, which draws links in the peer graph) and
-//! answer its STATS, most with its own chain, some with a shorter one.
+//! peer (some forwarding each other's FLOODs, which draws links in the peer graph),
+//! answer its STATS, most with its own chain, some with a shorter one, and announce
+//! rivals of its blocks — enough to fill its record of forks and history to the bounds.
 
-use blockpeer_core::chain::Generation;
+use blockpeer_core::chain::{Block, Generation};
 use blockpeer_core::protocol::{Flood, Message, StatsReply, decode};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
@@ -20,8 +21,15 @@ pub struct Crowd {
 }
 
 impl Crowd {
-    /// `count` members talking to `target`, which holds a chain of `height` blocks with tip `tip`.
-    pub fn start(target: SocketAddr, count: usize, height: u64, tip: Option<String>) -> std::io::Result<Self> {
+    /// `count` members talking to `target`, which holds a chain of `height` blocks with
+    /// tip `tip`; member `i` announces `rivals[i]` once it has joined.
+    pub fn start(
+        target: SocketAddr,
+        count: usize,
+        height: u64,
+        tip: Option<String>,
+        rivals: Vec<Vec<Block>>,
+    ) -> std::io::Result<Self> {
         let sockets = (0..count)
             .map(|_| {
                 let socket = UdpSocket::bind("127.0.0.1:0")?;
@@ -33,7 +41,7 @@ impl Crowd {
         let stopped = stop.clone();
         let thread = std::thread::Builder::new()
             .name("bench-crowd".into())
-            .spawn(move || run(&sockets, target, height, tip.as_deref(), &stopped))?;
+            .spawn(move || run(&sockets, target, (height, tip.as_deref()), &rivals, &stopped))?;
         Ok(Self { stop, thread: Some(thread) })
     }
 }
@@ -47,7 +55,13 @@ impl Drop for Crowd {
     }
 }
 
-fn run(sockets: &[UdpSocket], target: SocketAddr, height: u64, tip: Option<&str>, stop: &AtomicBool) {
+fn run(
+    sockets: &[UdpSocket],
+    target: SocketAddr,
+    (height, tip): (u64, Option<&str>),
+    rivals: &[Vec<Block>],
+    stop: &AtomicBool,
+) {
     let ports: Vec<u16> = sockets.iter().filter_map(|s| s.local_addr().ok()).map(|a| a.port()).collect();
     let flood = |port: u16, id: String| {
         Message::Flood(Flood {
@@ -70,6 +84,12 @@ fn run(sockets: &[UdpSocket], target: SocketAddr, height: u64, tip: Option<&str>
                 if i % 3 == 0 {
                     let other = ports[(i + 1) % ports.len()];
                     let _ = socket.send_to(&flood(other, format!("{other}-{round}-via-{i}")), target);
+                }
+                // Joined since the first round: now its rivals of the target's blocks.
+                if round == 2 {
+                    for block in rivals.get(i).into_iter().flatten() {
+                        let _ = socket.send_to(&Message::Announce(block.clone()).encode(), target);
+                    }
                 }
             }
         }

@@ -1,24 +1,33 @@
 //! The window's frame times with a long chain and many peers: a peer holding the
-//! chain, a crowd of fake peers around it, and the window scrolling through the chain
-//! and then showing the peer table and graph (needs a display: run it under xvfb-run).
+//! chain, a crowd of fake peers around it that fills its record of forks to the bounds
+//! (1,000 side blocks, 10,000 history points), and the window scrolling through the
+//! chain, then showing the peer table and graph, then the Forks view (needs a display:
+//! run it under xvfb-run).
 
 use super::crowd::Crowd;
 use super::{Row, start_peer, write_chain};
 use anyhow::Context;
-use blockpeer_core::chain::Generation;
+use blockpeer_core::chain::{Block, Chain, Generation};
+use blockpeer_core::node::record::MAX_SIDE_BLOCKS;
 use blockpeer_gui::{BenchPlan, Launch, LaunchOptions, Running};
 use std::time::{Duration, Instant};
 
 pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row>> {
     anyhow::ensure!(crate::window::display_available(), "bench gui needs a display: run it under xvfb-run");
     let tmp = tempfile::tempdir()?;
-    write_chain(tmp.path(), blocks, Generation::Flood)?;
+    let chain = write_chain(tmp.path(), blocks, Generation::Flood)?;
+    let rivals = rivals(&chain, peers);
     let engine = start_peer(tmp.path(), None, Generation::Flood)?;
     let snapshot = engine.snapshot();
-    let crowd = Crowd::start(engine.local_addr(), peers, snapshot.height, snapshot.tip.clone())?;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while engine.snapshot().peers.len() < peers {
-        anyhow::ensure!(Instant::now() < deadline, "only {} of {peers} peers joined", engine.snapshot().peers.len());
+    let crowd = Crowd::start(engine.local_addr(), peers, snapshot.height, snapshot.tip.clone(), rivals)?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let full = |s: &blockpeer_core::node::Snapshot| {
+        s.peers.len() >= peers && s.record.side_blocks().len() >= MAX_SIDE_BLOCKS.min(peers * RIVALS_EACH)
+    };
+    while !full(&engine.snapshot()) {
+        let now = engine.snapshot();
+        let (joined, side) = (now.peers.len(), now.record.side_blocks().len());
+        anyhow::ensure!(Instant::now() < deadline, "only {joined} of {peers} peers joined, {side} side blocks");
         std::thread::sleep(Duration::from_millis(50));
     }
     let (report, results) = crossbeam_channel::bounded(1);
@@ -35,7 +44,11 @@ pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row
     let times = results.try_recv().context("the window closed before the benchmark finished")?;
     Ok(times
         .iter()
-        .zip([("chain_mean_ms", "chain_p95_ms", "chain_cpu_ms"), ("peers_mean_ms", "peers_p95_ms", "peers_cpu_ms")])
+        .zip([
+            ("chain_mean_ms", "chain_p95_ms", "chain_cpu_ms"),
+            ("peers_mean_ms", "peers_p95_ms", "peers_cpu_ms"),
+            ("forks_mean_ms", "forks_p95_ms", "forks_cpu_ms"),
+        ])
         .flat_map(|(t, (mean, p95, cpu))| {
             [
                 Row { key: mean, label: t.phase, unit: "mean ms/frame", value: t.mean_ms, goal: "≤ 16" },
@@ -44,4 +57,24 @@ pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row
             ]
         })
         .collect())
+}
+
+/// Rivals each member of the crowd announces: a share of the record's points each.
+const RIVALS_EACH: usize = 100;
+/// The newest heights of the chain the rivals fork from.
+const FORK_SPAN: u64 = 300;
+
+/// `RIVALS_EACH` rivals of `chain`'s newest blocks for each of `peers` members.
+fn rivals(chain: &Chain, peers: usize) -> Vec<Vec<Block>> {
+    let top = chain.len().saturating_sub(1).max(1);
+    (0..peers)
+        .map(|member| {
+            (0..RIVALS_EACH)
+                .map(|i| {
+                    let back = (member as u64 * 13 + i as u64 * 7) % FORK_SPAN.min(top);
+                    blockpeer_core::testing::rival_block(chain, top - back, &format!("m{member}r{i}"))
+                })
+                .collect()
+        })
+        .collect()
 }

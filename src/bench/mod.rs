@@ -12,7 +12,7 @@ mod sync;
 mod web;
 
 use anyhow::Context;
-use blockpeer_core::chain::{ChainStore, Generation, Limits};
+use blockpeer_core::chain::{Chain, ChainStore, Generation, Limits};
 use blockpeer_core::engine::{EngineConfig, EngineHandle, StartError, start};
 use blockpeer_core::node::Config;
 use clap::Subcommand;
@@ -102,8 +102,9 @@ pub enum Bench {
         /// Blocks in the chain.
         #[arg(long, default_value_t = 100_000)]
         blocks: usize,
-        /// Peers around it.
-        #[arg(long, default_value_t = 50)]
+        /// Peers around it (each also announces rivals of its blocks, filling the
+        /// record of forks and history).
+        #[arg(long, default_value_t = 100)]
         peers: usize,
         /// Frames measured per view.
         #[arg(long, default_value_t = 300)]
@@ -221,11 +222,11 @@ pub struct Row {
 const BENCH_DIFFICULTY: u32 = 1;
 
 /// Writes a valid `blocks`-block chain of `generation` into `dir`'s chain file.
-fn write_chain(dir: &Path, blocks: usize, generation: Generation) -> anyhow::Result<()> {
+fn write_chain(dir: &Path, blocks: usize, generation: Generation) -> anyhow::Result<Chain> {
     let chain = blockpeer_core::testing::chain_of_generation(generation, blocks, BENCH_DIFFICULTY, "bench");
     let (mut store, _, _) = ChainStore::open(dir, Limits::of(generation, BENCH_DIFFICULTY))?;
     store.save(chain.blocks(), 0)?;
-    Ok(())
+    Ok(chain)
 }
 
 /// A free UDP port on loopback.

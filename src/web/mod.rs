@@ -7,6 +7,7 @@ mod assets;
 mod chain;
 mod events;
 mod host;
+mod record;
 mod routes;
 mod source;
 #[cfg(test)]

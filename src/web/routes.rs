@@ -1,4 +1,5 @@
-//! The URL map: the page's files, the JSON API, the event stream and the old page's
+//! The URL map: the page's files, the JSON API (with the record's forks and history),
+//! the event stream and the old page's
 //! endpoints, each for GET and HEAD, and only for a `Host` that names this machine;
 //! every other request gets a JSON error; every response carries the security headers
 //! (a strict Content-Security-Policy: no inline script or style).
@@ -6,7 +7,7 @@
 use super::chain::ChainJson;
 use super::host::{AllowedHosts, ForeignHost};
 use super::source::Source;
-use super::{api, assets, events};
+use super::{api, assets, events, record};
 use blockpeer_core::node::Snapshot;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -41,6 +42,14 @@ pub fn routes(
         .and(snapshot.clone())
         .map(|height: String, s: Arc<Snapshot>| api::block(&s, &height));
     let peers = warp::path!("api" / "peers").and(snapshot.clone()).map(|s: Arc<Snapshot>| api::peers(&s));
+    let forks = warp::path!("api" / "forks")
+        .and(snapshot.clone())
+        .and(query)
+        .map(|s: Arc<Snapshot>, q: String| record::forks(&s, &q));
+    let history = warp::path!("api" / "history")
+        .and(snapshot.clone())
+        .and(query)
+        .map(|s: Arc<Snapshot>, q: String| record::history(&s, &q));
     let clients = Arc::new(events::Clients::default());
     let events = warp::path!("api" / "events").map(move || events::reply(source.clone(), &clients));
     let cache = Arc::new(ChainJson::default());
@@ -53,6 +62,7 @@ pub fn routes(
         assets::find(tail.as_str()).map(assets::Asset::reply).ok_or_else(warp::reject::not_found)
     });
     let api = status.or(blocks).unify().or(block).unify().or(peers).unify().or(events).unify();
+    let api = api.or(forks).unify().or(history).unify();
     let old = chain.or(peer_list).unify();
     hosts
         .filter()

@@ -42,6 +42,15 @@ impl Generation {
         }
     }
 
+    /// The chain its consensus rule picks, for people: `the majority's chain` (FLOOD:
+    /// the one most peers report) or `the longest chain` (GOSSIP).
+    pub fn winning_chain(self) -> &'static str {
+        match self {
+            Generation::Flood => "the majority's chain",
+            Generation::Gossip => "the longest chain",
+        }
+    }
+
     /// The `type` of its join and keep-alive message.
     pub fn join_type(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 //! fetched branch, and the miner's job on whatever tip results.
 
 use super::consensus::{Decision, Group, Round, RoundSummary, Trigger, own_chain_wins, rank_replies};
+use super::record::Via;
 use super::standing::Report;
 use super::sync::{Progress, Sync};
 use super::{Event, Mismatch, Node, Output};
@@ -42,6 +43,7 @@ impl Node {
         let complete = round.complete();
         let report = Report { height: reply.height, hash: reply.hash, our_len: self.chain.len() };
         self.peers.set_reported(from, report, rtt);
+        self.note_report(from, Via::Stats);
         if complete {
             self.finish_round(now);
         }
@@ -98,6 +100,7 @@ impl Node {
             decision,
         };
         tracing::info!(decision = ?summary.decision, groups = summary.groups.len(), "consensus round finished");
+        self.note_round(&summary);
         self.last_round = Some((now, summary.clone()));
         self.emit(Event::ConsensusFinished(summary.clone()));
         if let Decision::Sync { .. } = summary.decision {
@@ -218,13 +221,18 @@ impl Node {
         branch.drain(..same);
         fork += same as u64;
         let added = branch.len() as u64;
+        // The chain as it was (shared, not copied), for the record of what was replaced.
+        let before = self.chain.blocks().clone();
         match self.chain.replace_from(fork, branch) {
             Ok(removed) => {
-                self.sync = None;
+                let sources = self.sync.take().map(|s| s.sources().to_vec()).unwrap_or_default();
                 self.fallbacks.clear();
                 self.failed_sync = None;
                 self.mismatch = None;
                 tracing::info!(fork, removed, added, height = self.chain.len(), "adopted the agreed chain");
+                let replaced = usize::try_from(fork).ok().and_then(|f| before.get(f..)).unwrap_or_default();
+                self.note_reorg(fork, replaced, added, &sources);
+                self.note_own_chain();
                 self.outputs.push_back(Output::ChainChanged { from: fork });
                 self.emit(Event::ChainSynced { fork, removed, added });
                 self.refresh_job();

@@ -1,9 +1,11 @@
 //! Answers to each message type: STATS and GET_BLOCK are answered at once to the UDP
 //! source; FLOODs (GOSSIPs in that generation) are replied to, forwarded once per id
-//! and remembered; ANNOUNCEd blocks are appended or trigger a sync.
+//! and remembered; ANNOUNCEd blocks are appended, trigger a sync, or — valid beside
+//! ours — go into the record.
 
 use super::hosts::HostAddr;
 use super::peers::{Learned, Upsert};
+use super::record::Via;
 use super::standing::Report;
 use super::{Event, Node, Output, Trigger, sendable};
 use crate::chain::{Block, Generation, check_standalone};
@@ -213,21 +215,29 @@ impl Node {
         true
     }
 
-    /// ANNOUNCE: append a block that extends our tip; a block above it means we are behind.
-    /// Either way the announcer has told us its tip.
+    /// ANNOUNCE: append a block that extends our tip; a block above it means we are
+    /// behind; a valid block beside ours (at our height or below, or on a side branch)
+    /// lost at its height and goes into the record. Either way the announcer has told us
+    /// its tip.
     fn on_announce(&mut self, now: Instant, from: SocketAddr, block: Block) {
         let height = block.height;
         let tip = |our_len| Report { height: height.saturating_add(1), hash: Some(block.hash.clone()), our_len };
         if height == self.chain.len() {
             let report = tip(height.saturating_add(1));
-            match self.chain.append(block) {
+            match self.chain.append(block.clone()) {
                 Ok(()) => {
                     self.peers.raise_reported(from, report);
+                    self.note_report(from, Via::Announce);
                     self.block_added(false);
                 }
                 Err(error) => {
-                    self.counters.invalid_blocks += 1;
                     tracing::debug!(%from, height, %error, "rejected an announced block");
+                    if !self.lost_block_announced(from, block) {
+                        self.counters.invalid_blocks += 1;
+                    } else if !self.start_asked_round(now, Trigger::Announce) {
+                        // A side branch longer than our chain: ask everyone, as above our tip.
+                        self.counters.announces_ignored += 1;
+                    }
                 }
             }
         } else if height > self.chain.len() {
@@ -237,6 +247,7 @@ impl Node {
             let plausible = check_standalone(&block, self.chain.limits()).is_ok();
             if plausible && self.peers.is_verified(&from) {
                 self.peers.raise_reported(from, tip(self.chain.len()));
+                self.note_report(from, Via::Announce);
                 if !self.start_asked_round(now, Trigger::Announce) {
                     self.counters.announces_ignored += 1;
                 }
@@ -248,16 +259,42 @@ impl Node {
         } else {
             if self.chain.get(height).is_some_and(|ours| ours.hash == block.hash) {
                 self.peers.raise_reported(from, tip(self.chain.len()));
+                self.note_report(from, Via::Announce);
+            } else {
+                self.lost_block_announced(from, block);
             }
             self.counters.announces_ignored += 1;
         }
     }
 
+    /// A block `from` announced that does not extend our tip: if it is a valid block
+    /// beside ours and `from` a peer that spoke for itself, it goes into the record (and
+    /// `from`'s tip is that branch). Returns whether it did.
+    fn lost_block_announced(&mut self, from: SocketAddr, block: Block) -> bool {
+        if !self.peers.is_verified(&from) {
+            return false;
+        }
+        let report = Report {
+            height: block.height.saturating_add(1),
+            hash: Some(block.hash.clone()),
+            our_len: self.chain.len(),
+        };
+        if !self.note_lost_block(block, Some(from)) {
+            return false;
+        }
+        self.peers.raise_reported(from, report);
+        self.note_report(from, Via::Announce);
+        true
+    }
+
     /// A block our miner found: append, persist and announce it, unless the tip moved.
+    /// A stale one — valid on a block we hold — goes into the record.
     pub(super) fn on_mined(&mut self, _now: Instant, block: Block) {
+        self.record.mined(&block);
         if let Err(error) = self.chain.append(block.clone()) {
             self.counters.stale_blocks += 1;
             tracing::debug!(%error, "discarded a mined block: the tip moved");
+            self.note_lost_block(block, None);
             self.refresh_job();
             return;
         }
@@ -278,6 +315,7 @@ impl Node {
             self.outputs.push_back(super::Output::ChainChanged { from: tip.height });
             self.emit(event);
         }
+        self.note_own_chain();
         self.refresh_job();
     }
 }

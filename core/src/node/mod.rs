@@ -4,7 +4,8 @@
 //!
 //! Where things happen: `inbound.rs` answers each message type (a FLOOD is handled in
 //! `Node::on_flood`), `timers.rs` runs the periodic work, `agreement.rs` decides
-//! consensus rounds and adopts fetched chains, `sync.rs` fetches them.
+//! consensus rounds and adopts fetched chains, `sync/` fetches them, and `observe.rs`
+//! keeps the record (`record/`) of forks, reorganisations, rounds and peers' chains.
 
 mod agreement;
 mod config;
@@ -12,8 +13,10 @@ mod consensus;
 mod hosts;
 mod inbound;
 mod limits;
+mod observe;
 mod peers;
 mod pending;
+pub mod record;
 mod snapshot;
 mod standing;
 mod sync;
@@ -26,6 +29,7 @@ pub use peers::{Learned, Traffic};
 pub use pending::WordRefused;
 pub use snapshot::{ConsensusView, Counters, CudaStats, FailedSync, JobView, MinerStats, PeerView, Snapshot, SyncView};
 pub use standing::Standing;
+pub use words::WORDS;
 
 use crate::chain::{Block, Chain};
 use crate::miner::Job;
@@ -35,6 +39,7 @@ use hosts::Hosts;
 use limits::{FailedTargets, ForwardBudget, RateLimiter, SeenIds};
 use peers::PeerTable;
 use pending::PendingWords;
+use record::Record;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -151,6 +156,21 @@ pub enum Event {
         /// Blocks added.
         added: u64,
     },
+    /// A valid block that is not on our chain came — it lost at its height to the block
+    /// we hold there (two miners found one each), or our miner found it after the tip
+    /// had moved — and was kept in the record.
+    SideBlock {
+        /// Its height.
+        height: u64,
+        /// Its hash.
+        hash: String,
+        /// Its miner.
+        mined_by: String,
+        /// The peer that announced it (`None`: our miner).
+        from: Option<SocketAddr>,
+        /// Whether our miner found it.
+        ours: bool,
+    },
     /// A consensus round finished.
     ConsensusFinished(RoundSummary),
     /// We started fetching a chain.
@@ -219,6 +239,8 @@ pub struct Node {
     failed_sync: Option<(Instant, String)>,
     /// A difficulty mismatch with the network (cleared once we agree with it).
     mismatch: Option<Mismatch>,
+    /// What the node saw and did not keep: side blocks, reorganisations, rounds, history.
+    record: Record,
     /// Whether the join round has finished (a joining miner waits for it before
     /// mining a genesis block of its own).
     joined: bool,
@@ -258,6 +280,7 @@ impl Node {
             failed_targets: FailedTargets::default(),
             failed_sync: None,
             mismatch: None,
+            record: Record::default(),
             joined: config.well_known.is_none(),
             rng: fastrand::Rng::with_seed(config.seed),
             outputs: VecDeque::new(),
@@ -271,6 +294,7 @@ impl Node {
         if let Some(well_known) = node.config.well_known {
             node.peers.upsert(well_known, "", Learned::WellKnown, now, false);
         }
+        node.note_own_chain();
         node.refresh_job();
         node
     }
@@ -283,6 +307,11 @@ impl Node {
     /// The address we advertise.
     pub fn address(&self) -> SocketAddr {
         self.me
+    }
+
+    /// What the node saw and did not keep.
+    pub fn record(&self) -> &Record {
+        &self.record
     }
 
     /// The peers known now, with their names, by address.

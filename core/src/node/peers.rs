@@ -259,8 +259,7 @@ impl PeerTable {
     }
 
     /// The peer at `addr`.
-    #[cfg(test)]
-    fn get(&self, addr: &SocketAddr) -> Option<&Peer> {
+    pub fn get(&self, addr: &SocketAddr) -> Option<&Peer> {
         self.peers.get(addr)
     }
 

@@ -3,6 +3,7 @@
 
 use super::consensus::RoundSummary;
 use super::peers::{Learned, Traffic};
+use super::record::Record;
 use super::standing::{Standing, standing};
 use super::{Mismatch, Node, Trigger};
 use crate::chain::{Generation, SharedBlocks};
@@ -230,6 +231,10 @@ pub struct Snapshot {
     pub counters: Counters,
     /// Seconds since the node started.
     pub uptime_secs: f64,
+    /// What the node saw and did not keep: side blocks, reorganisations, rounds and
+    /// each peer's chain over time (shared; the web API and the export serialise it).
+    #[serde(skip)]
+    pub record: Record,
     /// Why the chain could not be saved to disk, while it cannot (set by the engine;
     /// the node itself never writes).
     pub store_error: Option<String>,
@@ -308,6 +313,7 @@ impl Node {
             difficulty_mismatch: self.mismatch,
             counters,
             uptime_secs: secs(self.started),
+            record: self.record.clone(),
             store_error: None,
         }
     }

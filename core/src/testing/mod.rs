@@ -64,6 +64,21 @@ pub fn extend_chain(chain: &mut Chain, count: usize, miner: &str, tag: &str) {
     }
 }
 
+/// A valid rival of `chain`'s block at `height`: a block mined on the same parent by
+/// `tag` (also its word, with the height), as a second miner would have found it.
+pub fn rival_block(chain: &Chain, height: u64, tag: &str) -> Block {
+    let parent = height.checked_sub(1).and_then(|h| chain.get(h));
+    let job = Job {
+        height,
+        prev_hash: parent.map(|p| p.hash.clone()),
+        mined_by: tag.to_owned(),
+        messages: vec![format!("{tag}{height}")],
+        timestamp: chain.limits().generation.timestamped().then_some(TEST_EPOCH + 60 * height + 1),
+        difficulty: chain.limits().difficulty,
+    };
+    mine_naive(&job)
+}
+
 /// A valid FLOOD-generation chain of `len` blocks at `difficulty`.
 pub fn chain_of(len: usize, difficulty: u32, miner: &str) -> Chain {
     chain_of_generation(Generation::Flood, len, difficulty, miner)

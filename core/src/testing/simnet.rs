@@ -13,7 +13,7 @@ use super::traffic::{self, ByKind, Kinds};
 use crate::chain::Chain;
 use crate::miner::Job;
 use crate::node::{Command, Config, Event, Input, Node, Output};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -77,6 +77,8 @@ pub struct SimNet {
     pub events: Vec<(Duration, SocketAddr, Event)>,
     /// The network's host names (lower case): a node's lookup is answered at once.
     pub names: BTreeMap<String, IpAddr>,
+    /// One side of a partition: datagrams between it and the rest are lost.
+    partition: Option<BTreeSet<SocketAddr>>,
 }
 
 impl SimNet {
@@ -100,6 +102,7 @@ impl SimNet {
             block_time: Duration::from_secs(10),
             events: Vec::new(),
             names: BTreeMap::new(),
+            partition: None,
         }
     }
 
@@ -188,6 +191,17 @@ impl SimNet {
             let kind = self.kinds.of(&bytes);
             self.deliver(i, Datagram { to, from, kind, bytes });
         }
+    }
+
+    /// Splits the network in two: datagrams between `side` and the other nodes are lost
+    /// (counted as lost) until [`SimNet::heal`].
+    pub fn partition(&mut self, side: impl IntoIterator<Item = SocketAddr>) {
+        self.partition = Some(side.into_iter().collect());
+    }
+
+    /// Ends a partition.
+    pub fn heal(&mut self) {
+        self.partition = None;
     }
 
     /// Runs the network for `duration` of virtual time.
@@ -283,6 +297,10 @@ impl SimNet {
                     self.stats.sent += 1;
                     let kind = self.kinds.of(&bytes);
                     traffic::record(&mut sim.traffic, kind, bytes.len(), false);
+                    if self.partition.as_ref().is_some_and(|side| side.contains(&addr) != side.contains(&to)) {
+                        self.stats.lost += 1;
+                        continue;
+                    }
                     let copies = if self.rng.f64() < self.duplicate { 2 } else { 1 };
                     self.stats.duplicated += copies - 1;
                     for copy in 1..=copies {

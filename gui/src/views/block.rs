@@ -44,8 +44,21 @@ impl BlockDetail {
             });
         });
         ui.separator();
-        let validity = self.validity(block, parent, Limits::of(snapshot.protocol, snapshot.difficulty));
-        egui::ScrollArea::vertical().id_salt("block_fields").show(ui, |ui| fields(ui, block, parent, validity));
+        self.show(ui, block, parent, Limits::of(snapshot.protocol, snapshot.difficulty));
+    }
+
+    /// Draws `block`'s fields on `parent` (`None`: a genesis block, or a parent we do not
+    /// hold) and whether it validates there under `limits`.
+    pub fn show(&mut self, ui: &mut Ui, block: &Block, parent: Option<&Block>, limits: Limits) {
+        let validity = self.validity(block, parent, limits);
+        egui::ScrollArea::vertical().id_salt("block_fields").show(ui, |ui| fields(ui, block, parent, Some(validity)));
+    }
+
+    /// Draws `block`'s fields without checking it: the block it was mined on is no
+    /// longer held (`note` says so).
+    pub fn show_unchecked(&mut self, ui: &mut Ui, block: &Block, note: &str) {
+        ui.label(RichText::new(note).color(theme::palette(ui).muted));
+        egui::ScrollArea::vertical().id_salt("block_fields").show(ui, |ui| fields(ui, block, None, None));
     }
 
     fn validity(&mut self, block: &Block, parent: Option<&Block>, limits: Limits) -> Result<(), String> {
@@ -60,14 +73,20 @@ impl BlockDetail {
     }
 }
 
-fn fields(ui: &mut Ui, block: &Block, parent: Option<&Block>, validity: Result<(), String>) {
+fn fields(ui: &mut Ui, block: &Block, parent: Option<&Block>, validity: Option<Result<(), String>>) {
     let palette = theme::palette(ui);
     match validity {
-        Ok(()) => ui.label(
-            RichText::new("✔ valid: hash, proof of work and link to the previous block check out").color(palette.ok),
-        ),
-        Err(reason) => ui.label(RichText::new(format!("✖ invalid: {reason}")).color(palette.bad)),
-    };
+        Some(Ok(())) => {
+            ui.label(
+                RichText::new("✔ valid: hash, proof of work and link to the previous block check out")
+                    .color(palette.ok),
+            );
+        }
+        Some(Err(reason)) => {
+            ui.label(RichText::new(format!("✖ invalid: {reason}")).color(palette.bad));
+        }
+        None => {}
+    }
     ui.add_space(6.0);
     egui::Grid::new("block_fields").num_columns(2).spacing([12.0, 8.0]).striped(true).show(ui, |ui| {
         ui.label("Height");
@@ -79,8 +98,11 @@ fn fields(ui: &mut Ui, block: &Block, parent: Option<&Block>, validity: Result<(
         ui.label("Previous");
         match parent {
             Some(parent) => hash_cell(ui, &parent.hash, "Copy the previous hash"),
-            None => {
+            None if block.height == 0 => {
                 ui.label(RichText::new("none: this is the genesis block").color(palette.muted));
+            }
+            None => {
+                ui.label(RichText::new("not held").color(palette.muted));
             }
         }
         ui.end_row();

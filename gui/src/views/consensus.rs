@@ -94,12 +94,14 @@ fn last_round(ui: &mut Ui, round: &RoundSummary, secs: f64, snapshot: &Snapshot)
         round.replied,
         round.asked
     ));
+    // FLOOD: the majority's chain; GOSSIP: the longest.
+    let rule = snapshot.protocol.winning_chain();
     let (action, color) = match &round.decision {
         Decision::NoReplies => ("No peer answered: nothing to do.".to_owned(), palette.muted),
-        Decision::InSync => ("The majority's chain is ours: nothing to do.".to_owned(), palette.ok),
-        Decision::Ahead => ("The majority's chain is a prefix of ours: we keep ours.".to_owned(), palette.ok),
+        Decision::InSync => (format!("{} is ours: nothing to do.", capitalised(rule)), palette.ok),
+        Decision::Ahead => (format!("{} is a prefix of ours: we keep ours.", capitalised(rule)), palette.ok),
         Decision::Sync { height, hash } => {
-            let chain = format!("the majority's chain (height {height}, tip {}…)", fmt::short(hash, 10));
+            let chain = format!("{rule} (height {height}, tip {}…)", fmt::short(hash, 10));
             // A failure no older than the round is this round's sync failing.
             let failed = snapshot.consensus.failed_sync.as_ref().filter(|f| f.secs <= secs);
             match (failed, &snapshot.sync) {
@@ -137,6 +139,12 @@ fn last_round(ui: &mut Ui, round: &RoundSummary, secs: f64, snapshot: &Snapshot)
             }
         });
     });
+}
+
+/// `text` with its first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -2,13 +2,16 @@
 
 pub mod actions;
 pub mod block;
+pub mod branches;
 pub mod chain;
 pub mod consensus;
+pub mod forks;
 pub mod graph;
 pub mod log;
 pub mod mining;
 pub mod peers;
 pub mod status;
+pub mod timeline;
 
 use std::str::FromStr;
 
@@ -24,13 +27,15 @@ pub enum View {
     Mining,
     /// The last consensus round and the sync in progress.
     Consensus,
+    /// Side branches, reorganisations and every peer's chain over time.
+    Forks,
     /// The log console.
     Log,
 }
 
 impl View {
     /// Every view, in the navigation's order.
-    pub const ALL: [View; 5] = [View::Chain, View::Peers, View::Mining, View::Consensus, View::Log];
+    pub const ALL: [View; 6] = [View::Chain, View::Peers, View::Mining, View::Consensus, View::Forks, View::Log];
 
     /// Its name in the navigation.
     pub fn title(self) -> &'static str {
@@ -39,6 +44,7 @@ impl View {
             View::Peers => "Peers",
             View::Mining => "Mining",
             View::Consensus => "Consensus",
+            View::Forks => "Forks",
             View::Log => "Log",
         }
     }
@@ -47,11 +53,11 @@ impl View {
 impl FromStr for View {
     type Err = String;
 
-    /// `chain`, `peers`, `mining`, `consensus` or `log`.
+    /// `chain`, `peers`, `mining`, `consensus`, `forks` or `log`.
     fn from_str(name: &str) -> Result<Self, String> {
         View::ALL
             .into_iter()
             .find(|v| v.title().eq_ignore_ascii_case(name))
-            .ok_or_else(|| format!("{name:?} is not a view (chain, peers, mining, consensus, log)"))
+            .ok_or_else(|| format!("{name:?} is not a view (chain, peers, mining, consensus, forks, log)"))
     }
 }

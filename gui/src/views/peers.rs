@@ -38,7 +38,12 @@ impl PeerState {
         if peer.last_seen_secs > STALE_SECS {
             return PeerState::Stale;
         }
-        match peer.standing {
+        PeerState::of_standing(peer.standing)
+    }
+
+    /// How a peer that reported a chain standing so with ours stands (never stale).
+    pub fn of_standing(standing: Standing) -> Self {
+        match standing {
             Standing::Agrees => PeerState::Agrees,
             Standing::Behind { .. } => PeerState::Behind,
             Standing::Ahead { .. } => PeerState::Ahead,

@@ -13,6 +13,7 @@ const state = {
   page: null, // the /api/blocks answer shown
   from: null, // first height of the page shown; null: the newest blocks
   selected: null, // height of the block in the detail view
+  following: true, // whether the detail shows the newest block (until one is chosen)
   request: 0, // number of the latest page request (older answers are dropped)
   peersAt: 0, // when the peers were last fetched
   firstPage: false, // whether a page of blocks has been shown yet
@@ -129,6 +130,7 @@ function renderStatus(status) {
   setText('mining-sub', `${threads}${number(status.blocks_mined)} mined · ${status.pending_words} words waiting`);
   updateNext();
   chainMoved();
+  if (state.following && status.height > 0 && state.selected !== status.height - 1) showBlock(status.height - 1);
 }
 
 /** The chain differs from the page shown: refresh the newest page, or offer to. */
@@ -218,7 +220,8 @@ async function showBlock(height) {
       height > 0 ? getJSON(`/api/blocks/${height - 1}`) : null,
     ]);
     if (state.selected !== height) return;
-    setText('detail-title', `Block ${number(block.height)}`);
+    const newest = state.following ? ' · newest' : '';
+    setText('detail-title', `Block ${number(block.height)}${newest}`);
     setText('d-height', number(block.height));
     setText('d-hash', block.hash);
     setText('d-prev', previous ? previous.hash : '— (genesis)');
@@ -246,7 +249,10 @@ function updateNext() {
 
 function followHash() {
   const match = /^#block-(\d+)$/.exec(location.hash);
-  if (match) showBlock(Number(match[1]));
+  if (match) {
+    state.following = false;
+    showBlock(Number(match[1]));
+  }
 }
 
 async function copyHash() {
@@ -317,6 +323,9 @@ function setLive(text, stateName) {
   $('live').dataset.state = stateName;
 }
 
+/** Other parts of the page (forks.js) that follow the live feed: each gets (kind, data). */
+const liveHooks = [];
+
 /** What each message of the live feed (events.js) does. */
 const LIVE = {
   open: () => setLive('live', 'live'),
@@ -339,6 +348,8 @@ const LIVE = {
     loadPeers();
   },
   sync_failed: (e) => activity(`sync failed: ${e.reason}`),
+  side_block: (e) =>
+    activity(`fork at height ${number(e.height)}: ${e.ours ? 'our' : `${e.mined_by}'s`} block lost to the one we hold`),
   difficulty_mismatch: (e) =>
     activity(`difficulty mismatch: the network's blocks meet ${e.network}, this peer requires ${e.required}`),
   stopped: (e) => {
@@ -350,8 +361,10 @@ const LIVE = {
 function listen() {
   const feed = new Worker('/events.js');
   feed.addEventListener('message', ({ data: message }) => {
+    const data = message.data === undefined ? undefined : JSON.parse(message.data);
     const handle = LIVE[message.kind];
-    if (handle) handle(message.data === undefined ? undefined : JSON.parse(message.data));
+    if (handle) handle(data);
+    for (const hook of liveHooks) hook(message.kind, data);
   });
 }
 

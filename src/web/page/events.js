@@ -11,6 +11,7 @@ const KINDS = [
   'peer_joined',
   'peer_left',
   'consensus_finished',
+  'side_block',
   'sync_started',
   'sync_failed',
   'difficulty_mismatch',

@@ -5,6 +5,7 @@
 //! on a real socket for what needs one.
 
 mod live;
+mod record;
 
 use super::host::AllowedHosts;
 use super::routes::{CONTENT_SECURITY_POLICY, routes};
