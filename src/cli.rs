@@ -151,8 +151,8 @@ pub struct PeerArgs {
     #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = seconds)]
     pub word_interval: f64,
     /// Try a local demo network: this peer and N more on 127.0.0.1, two of them mining
-    /// at a low difficulty, so blocks arrive within seconds and now and then collide — a
-    /// fork that consensus resolves (temporary data).
+    /// at a low difficulty, so blocks arrive within seconds; now and then this peer races
+    /// one of them for a block — a fork that consensus resolves (temporary data).
     #[arg(long, value_name = "N", conflicts_with_all = ["init", "known"],
           value_parser = clap::value_parser!(u8).range(1..=16))]
     pub demo: Option<u8>,

@@ -1,10 +1,11 @@
 //! `blockpeer --demo N` (and the dialog's *Try a local demo network*): this peer plus
 //! N local peers on 127.0.0.1, in-process, with temporary data, a low difficulty and
 //! short intervals. Two of them mine (one when N is 1) from words the demo sends them
-//! as NEW_WORDs every few seconds, one miner at a time — and every few rounds both at
-//! once, so that their blocks sometimes collide: a fork that consensus resolves. Within
-//! seconds the peer graph fills and blocks arrive; within a minute a fork appears and
-//! goes — headless or windowed.
+//! as NEW_WORDs every few seconds, one miner at a time; every few rounds this peer and
+//! one of them get a word at the same moment, so that their blocks collide: a fork that
+//! consensus resolves, sometimes by taking this peer's block away (a reorganisation the
+//! Forks view shows). Within seconds the peer graph fills and blocks arrive; within a
+//! minute a fork appears and goes — headless or windowed.
 
 use crate::cli::PeerArgs;
 use anyhow::Context;
@@ -28,7 +29,7 @@ pub const DIALOG_PEERS: u8 = 4;
 pub const MINERS: usize = 2;
 /// How often a miner is given a word for a block.
 const FEED_EVERY: Duration = Duration::from_secs(3);
-/// Every this many feeds, both miners get a word at once: a race, and mostly a fork.
+/// Every this many feeds, this peer and a miner get a word at once: a race, mostly a fork.
 const RACE_EVERY: u64 = 4;
 
 /// Names of the other peers (the first one mines).
@@ -73,6 +74,8 @@ pub fn start_demo(count: u8, args: &PeerArgs) -> anyhow::Result<Demo> {
     // The demo is FLOOD unless `--protocol gossip` asks for the other generation.
     let generation = args.protocol.generation().unwrap_or_default();
     let mut config = demo_config(args.name.clone().unwrap_or_else(|| "you".to_owned()), None, generation)?;
+    // This peer mines the words of the races (and, with -m, words of its own).
+    config.mining = true;
     if args.mine {
         feed_words(&mut config);
     }
@@ -94,19 +97,19 @@ pub fn start_demo(count: u8, args: &PeerArgs) -> anyhow::Result<Demo> {
         dirs.push(dir);
     }
     let miners = engines.iter().take(MINERS).map(EngineHandle::local_addr).collect();
-    let feeder = Feeder::start(miners, generation)?;
+    let feeder = Feeder::start(miners, own.local_addr(), generation)?;
     Ok(Demo { own, config, others: Others { _feeder: feeder, engines, _dirs: dirs } })
 }
 
-/// Sends the miners their words: a word to one miner every [`FEED_EVERY`], to both at
-/// once every [`RACE_EVERY`]-th time. Stops when dropped.
+/// Sends the miners their words: a word to one miner every [`FEED_EVERY`], and every
+/// [`RACE_EVERY`]-th time one to this peer and one to a miner at once. Stops when dropped.
 struct Feeder {
     stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Feeder {
-    fn start(miners: Vec<SocketAddr>, generation: Generation) -> anyhow::Result<Self> {
+    fn start(miners: Vec<SocketAddr>, own: SocketAddr, generation: Generation) -> anyhow::Result<Self> {
         let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).context("cannot open the demo's word feeder")?;
         let (stop, stopped) = bounded::<()>(0);
         let thread = std::thread::Builder::new().name("demo-words".into()).spawn(move || {
@@ -115,14 +118,14 @@ impl Feeder {
                 if stopped.recv_timeout(FEED_EVERY) != Err(RecvTimeoutError::Timeout) {
                     return;
                 }
-                let racing = miners.len() > 1 && round % RACE_EVERY == 0;
-                let targets: Vec<SocketAddr> = if racing {
-                    miners.clone()
-                } else {
-                    miners.get((round as usize) % miners.len().max(1)).copied().into_iter().collect()
-                };
+                let miner = miners.get((round as usize) % miners.len().max(1)).copied();
+                let mut targets: Vec<SocketAddr> = miner.into_iter().collect();
+                if round % RACE_EVERY == 0 {
+                    // Which of the two hears first varies, and so who wins where.
+                    targets.insert(rng.usize(..=targets.len()), own);
+                }
                 // One word a block (each word makes a block at once at this difficulty);
-                // in a race, one to each miner, back to back.
+                // in a race, one to each racer, back to back.
                 for target in &targets {
                     let word = WORDS[rng.usize(..WORDS.len())].to_owned();
                     if let Err(error) = socket.send_to(&Message::NewWord { word }.encode(), target) {

@@ -118,7 +118,8 @@ fn run_demo(count: u8, args: &PeerArgs, windowed: bool, log: LogBuffer) -> anyho
     let demo = demo::start_demo(count, args)?;
     let names = demo.others.names();
     println!(
-        "blockpeer demo: this peer on UDP 127.0.0.1:{} and {count} more ({}), {} mining at difficulty {}, {}",
+        "blockpeer demo: this peer on UDP 127.0.0.1:{} and {count} more ({}), {} mining at difficulty {} \
+         (this peer racing them now and then), {}",
         demo.config.port,
         names.join(", "),
         demo.others.miners().join(" and "),

@@ -1,8 +1,8 @@
 //! Proves the first thing a newcomer runs: `blockpeer --demo N --headless` starts a
 //! local network in which every peer is seen joining and blocks arrive from both of its
-//! miners within seconds; their blocks collide now and then — a fork, kept in the record
-//! — and the network agrees again, in both generations (web page API); it stops cleanly
-//! on SIGTERM.
+//! miners within seconds; this peer's race with one of them makes a fork now and then,
+//! kept in the record, and the network agrees again, in both generations (web page API);
+//! it stops cleanly on SIGTERM.
 
 #![allow(clippy::unwrap_used)] // Tests fail loudly.
 
@@ -44,16 +44,16 @@ fn forks_appear_and_resolve(protocol: &str) {
     }
     // Blocks come from both miners.
     let mut miners = BTreeSet::new();
-    while miners.len() < 2 {
+    while !(miners.contains("alice") && miners.contains("bob")) {
         let block = demo.wait_for_line(|l| l.starts_with("block "), PATIENCE);
         miners.insert(block.rsplit(' ').next().unwrap_or_default().to_owned());
     }
-    assert_eq!(miners, BTreeSet::from(["alice".to_owned(), "bob".to_owned()]), "{protocol}");
+    assert!(miners.contains("alice") && miners.contains("bob"), "{protocol}: {miners:?}");
 
     // A fork: a valid block that lost at its height, beside the chain we hold.
     let forks = poll(web, "/api/forks", "a fork", |f| !f["side_blocks"].as_array().unwrap().is_empty());
     let side = &forks["side_blocks"][0];
-    assert!(["alice", "bob"].contains(&side["block"]["minedBy"].as_str().unwrap()), "{side}");
+    assert!(["alice", "bob", "you"].contains(&side["block"]["minedBy"].as_str().unwrap()), "{side}");
     let fork_height = side["block"]["height"].as_u64().unwrap();
     // Resolved: later, every peer agrees with us on a chain past the fork.
     let agreed = |status: &Value| {

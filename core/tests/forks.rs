@@ -2,15 +2,17 @@
 //! after each side mined its own branch ends in one chain — the majority's in FLOOD,
 //! the longest in GOSSIP — and the peers that reorganised remember it (the fork point,
 //! the depth, the blocks lost, ours marked) with the lost branch kept as side blocks and
-//! every peer's chain over time; a block that loses at its height is kept too.
+//! every peer's chain over time; a block that loses at its height is kept too, and our
+//! miner's late block, but not a second solution of our own job.
 
 #![allow(clippy::unwrap_used)]
 
 use blockpeer_core::chain::{Block, Chain, Generation};
+use blockpeer_core::miner::Job;
 use blockpeer_core::node::record::{Fate, Via};
-use blockpeer_core::node::{Command, Config, Event, Standing};
+use blockpeer_core::node::{Command, Config, Event, Input, Node, Standing};
 use blockpeer_core::protocol::Message;
-use blockpeer_core::testing::{SimNet, chain_of_generation, extend_chain, rival_block};
+use blockpeer_core::testing::{SimNet, chain_of_generation, extend_chain, mine_naive, rival_block};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -180,4 +182,38 @@ fn a_block_that_loses_at_its_height_is_kept_and_one_that_extends_it_too() {
         assert!(sim.node(watcher).snapshot(sim.now()).consensus.running, "a longer branch asks the network");
         assert_eq!(last(&sim), Standing::Ahead { by: 1 }, "its branch is now the longer");
     }
+}
+
+#[test]
+fn our_late_block_is_kept_but_a_second_solution_of_our_own_job_is_not() {
+    let base = chain_of_generation(Generation::Flood, BASE as usize, D, "base");
+    let now = std::time::Instant::now();
+    let mut node = Node::new(config(Generation::Flood, 0), base.clone(), now);
+    let job = |chain: &Chain| Job {
+        height: chain.len(),
+        prev_hash: chain.tip().map(|b| b.hash.clone()),
+        mined_by: "node0".into(),
+        messages: vec!["ours".into()],
+        timestamp: None,
+        difficulty: D,
+    };
+    // A peer's block takes height 5 first; our miner's block for 5 comes too late.
+    let theirs = rival_block(&base, BASE, "peer");
+    let ours_late = mine_naive(&job(&base));
+    node.handle_input(now, Input::Command(Command::AddPeer(SimNet::addr(1))));
+    node.handle_input(now, Input::Datagram { from: SimNet::addr(1), bytes: Message::Announce(theirs).encode() });
+    node.handle_input(now, Input::Mined(ours_late.clone()));
+    let kept = node.record().side_block(&ours_late.hash).expect("our late block is kept");
+    assert_eq!((kept.fate, kept.from, kept.ours), (Fate::Lost, None, true));
+
+    // Our miner solves block 6 twice: the second solution is no fork.
+    let next = job(node.chain());
+    let first = mine_naive(&next);
+    let nonce: u64 = first.nonce.parse().unwrap();
+    let second = (nonce + 1..).find_map(|n| next.block_if_valid(&n.to_string())).unwrap();
+    node.handle_input(now, Input::Mined(first.clone()));
+    node.handle_input(now, Input::Mined(second.clone()));
+    assert_eq!(node.chain().tip().unwrap().hash, first.hash);
+    assert!(node.record().side_block(&second.hash).is_none(), "a duplicate of our own job is not a fork");
+    assert_eq!(node.record().side_blocks().len(), 1);
 }

@@ -9,6 +9,12 @@ use blockpeer_core::chain::Generation;
 use eframe::egui::{self, Align, Layout, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
+/// Width of the card that holds the form: the same for both tabs, so switching between
+/// them moves nothing.
+const CARD_WIDTH: f32 = 620.0;
+/// Width of the column that says what is wrong with a field (longer reasons wrap).
+const HINT_WIDTH: f32 = 250.0;
+
 /// Which half of the dialog is shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Mode {
@@ -112,6 +118,7 @@ impl Dialog {
                 ui.label("A peer of the classroom blockchain network: start a network, or join one.");
                 ui.add_space(12.0);
                 egui::Frame::group(ui.style()).inner_margin(16.0).corner_radius(8.0).show(ui, |ui| {
+                    ui.set_width(CARD_WIDTH.min(ui.available_width()));
                     ui.horizontal(|ui| {
                         ui.selectable_value(
                             &mut self.fields.mode,
@@ -246,15 +253,15 @@ fn field<T>(
     ui.add(TextEdit::singleline(text).min_size(egui::vec2(200.0, 0.0)).hint_text(hint)).labelled_by(label.id);
     let palette = theme::palette(ui);
     let result = check(text);
-    match &result {
-        Ok(_) => ui.horizontal(|ui| {
+    hint_cell(ui, |ui| match &result {
+        Ok(_) => {
             ui.colored_label(palette.ok, "✔");
             ui.colored_label(palette.muted, hint);
-        }),
-        Err(reason) => ui.horizontal(|ui| {
+        }
+        Err(reason) => {
             ui.colored_label(palette.bad, reason);
-        }),
-    };
+        }
+    });
     ui.end_row();
     result.ok()
 }
@@ -276,8 +283,18 @@ fn protocol_row<T: Copy + PartialEq + Into<Option<Generation>>>(ui: &mut Ui, id:
         Some(Generation::Flood) => "FLOOD to every peer, blocks without time",
         Some(Generation::Gossip) => "today's course network: GOSSIP to 3, timestamped blocks",
     };
-    ui.colored_label(theme::palette(ui).muted, hint);
+    hint_cell(ui, |ui| {
+        ui.colored_label(theme::palette(ui).muted, hint);
+    });
     ui.end_row();
+}
+
+/// The third column of a form's row: at most [`HINT_WIDTH`] wide, wrapping.
+fn hint_cell(ui: &mut Ui, add: impl FnOnce(&mut Ui)) {
+    ui.scope(|ui| {
+        ui.set_max_width(HINT_WIDTH);
+        ui.horizontal_wrapped(add);
+    });
 }
 
 fn mining_options(ui: &mut Ui, mine: &mut bool, cuda: &mut bool) {

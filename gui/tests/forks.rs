@@ -1,5 +1,6 @@
 //! Proves the Forks view over a real engine, driven as a person would through
-//! egui_kittest: a rival of our newest block announced by a peer appears as a side
+//! egui_kittest: with no chain yet it says what will appear; a rival of our newest
+//! block announced by a peer appears as a side
 //! block beside our chain; clicking it shows who announced it, why it is off our chain
 //! and every field; hovering the consensus round on the time axis lists the chains it
 //! was offered.
@@ -89,4 +90,15 @@ fn a_side_block_is_drawn_selected_and_its_round_explained() {
     window.run();
     window.get_by_label_contains("chains offered: 1");
     window.get_by_label_contains("height 6 · ");
+}
+
+#[test]
+fn with_no_chain_yet_the_view_says_what_will_appear() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = peer_config("newcomer", free_udp_port(), None);
+    let mut window = running_window(&config, dir.path(), View::Forks);
+    window.run();
+    window.get_by_label_contains("No forks seen yet");
+    window.get_by_label("Chain height over time");
+    window.get_by_label_contains("None yet: our chain has only grown");
 }

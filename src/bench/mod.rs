@@ -6,6 +6,7 @@ mod devtools;
 mod gui;
 mod launch;
 mod load;
+mod record;
 mod scale;
 mod serve;
 mod sync;
@@ -127,6 +128,12 @@ pub enum Bench {
         #[arg(long)]
         json: bool,
     },
+    /// What the record of forks costs at its bounds: memory, a snapshot, its JSON.
+    Record {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Networks of 10 to 1,000 peers on SimNet (virtual time, campus loss and latency, one
     /// miner): traffic per peer, block spread, a newcomer's join, memory (docs/SCALE.md).
     Scale(scale::ScaleArgs),
@@ -190,6 +197,7 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Gui { blocks, peers, frames, json } => (gui::run(blocks, peers, frames)?, json),
         Bench::Launch { binary, launches, json } => (launch::run(binary, launches)?, json),
         Bench::LoadChild { dir, protocol } => return load::child(&dir, protocol),
+        Bench::Record { json } => (record::run()?, json),
         Bench::Scale(args) => return scale::run(&args),
         Bench::ScaleChild { peers, minutes, seed, protocol, budget } => {
             return scale::child(peers, minutes, seed, protocol, Duration::from_secs_f64(budget));

@@ -294,7 +294,11 @@ impl Node {
         if let Err(error) = self.chain.append(block.clone()) {
             self.counters.stale_blocks += 1;
             tracing::debug!(%error, "discarded a mined block: the tip moved");
-            self.note_lost_block(block, None);
+            // A second solution of a job whose first we appended is no fork.
+            let ours_there = self.chain.get(block.height).is_some_and(|held| self.record.is_ours(held));
+            if !ours_there {
+                self.note_lost_block(block, None);
+            }
             self.refresh_job();
             return;
         }

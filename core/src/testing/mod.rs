@@ -1,5 +1,6 @@
 //! Test support (feature `testing`): quick chain builders, SimNet — many Nodes on a virtual
-//! clock with seeded loss and latency —, the scale scenario measured on it (`scale`),
+//! clock with seeded loss and latency —, the scale scenario measured on it (`scale`), a
+//! record of forks filled to its bounds (`record`),
 //! scripted and hostile inputs for the fuzz targets, and the CUDA kernel's reference
 //! searches (`cuda`).
 
@@ -8,6 +9,7 @@ mod deadlines;
 mod flight;
 mod fuzz;
 mod hostile;
+mod record;
 pub mod scale;
 mod script;
 mod simnet;
@@ -15,6 +17,7 @@ mod traffic;
 
 pub use fuzz::exercise_node;
 pub use hostile::{exercise_decode, hostile_datagram, log_everything};
+pub use record::{FULL_RECORD_PEERS, add_history_point, full_record};
 pub use script::Script;
 pub use simnet::{NetStats, SimNet, SimNode, Tamper};
 pub use traffic::{ByKind, MALFORMED};

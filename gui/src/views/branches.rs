@@ -68,10 +68,14 @@ impl Geometry {
         MARKS + HEIGHTS + (self.lanes as f32 + 1.0) * LANE
     }
 
+    /// The y of `lane`'s centre on a canvas whose top is `top`.
+    fn lane_y(&self, top: f32, lane: usize) -> f32 {
+        top + MARKS + HEIGHTS + (self.lanes - lane) as f32 * LANE + LANE / 2.0
+    }
+
     /// The centre of the box in `column`, `lane`, on a canvas whose top-left is `origin`.
     fn centre(&self, origin: Pos2, column: usize, lane: usize) -> Pos2 {
-        let y = MARKS + HEIGHTS + (self.lanes - lane) as f32 * LANE + LANE / 2.0;
-        origin + vec2(self.columns[column].0, y)
+        Pos2::new(origin.x + self.columns[column].0, self.lane_y(origin.y, lane))
     }
 }
 
@@ -109,7 +113,7 @@ impl BranchView {
         let painter = ui.painter().clone();
         let visible = ui.clip_rect().expand(COLUMN);
         let small = FontId::proportional(11.0);
-        let main_y = geometry.centre(origin, 0, 0).y;
+        let main_y = geometry.lane_y(origin.y, 0);
         let len = snapshot.blocks.len() as u64;
         // The main line, dashed across the folds; heights above each column.
         let mut last: Option<Pos2> = None;
@@ -124,7 +128,7 @@ impl BranchView {
                 }
                 (None, Column::Height(_)) => {}
             }
-            let point = pos(origin.x + x, main_y);
+            let point = Pos2::new(origin.x + x, main_y);
             if height.is_some_and(|h| h < len) {
                 if let Some(previous) = last {
                     let stroke = Stroke::new(2.0, palette.muted);
@@ -142,12 +146,13 @@ impl BranchView {
             self.picture.placed.iter().map(|p| geometry.centre(origin, p.column, p.lane)).collect();
         for (placed, centre) in self.picture.placed.iter().zip(&centres) {
             let color = fate_color(self.side[placed.side].fate, &palette);
-            let from = match placed.parent {
-                Attach::Main(column) => Some(geometry.centre(origin, column, 0)),
-                Attach::Side(j) => Some(centres[j]),
-                Attach::Unknown => None,
+            let start = match placed.parent {
+                Attach::Main(column) => geometry.centre(origin, column, 0) + vec2(BOX.x / 2.0, 0.0),
+                Attach::Side(j) => centres[j] + vec2(BOX.x / 2.0, 0.0),
+                // A stub: it was mined on a block no longer held.
+                Attach::Unknown => *centre - vec2(BOX.x * 0.75, 0.0),
+                Attach::Genesis => continue,
             };
-            let start = from.map_or(*centre - vec2(BOX.x * 0.75, 0.0), |f| f + vec2(BOX.x / 2.0, 0.0));
             let end = *centre - vec2(BOX.x / 2.0, 0.0);
             painter.line_segment([start, end], Stroke::new(1.5, color));
         }
@@ -186,10 +191,6 @@ impl BranchView {
         }
         reorg_marks(ui, origin, geometry, snapshot);
     }
-}
-
-fn pos(x: f32, y: f32) -> Pos2 {
-    Pos2::new(x, y)
 }
 
 /// The colour of a side block's edge and outline.

@@ -73,7 +73,8 @@ impl TimelineChart {
             .filter_map(|s| s.points.front())
             .map(|p| p.at)
             .fold(now, f64::min);
-        let since = self.span.seconds().map_or(earliest, |span| now - span);
+        // A record younger than the span starts at its first point, not in the empty past.
+        let since = self.span.seconds().map_or(earliest, |span| (now - span).max(earliest));
         ui.horizontal(|ui| {
             ui.label(RichText::new("Chain height over time").strong());
             for span in Span::ALL {
@@ -89,11 +90,12 @@ impl TimelineChart {
                 if present.contains(&addr.to_string()) { now } else { series.points.back().map_or(now, |p| p.at) };
             for run in runs(&series.points, since, end, |p| Some(PeerState::of_standing(p.standing))) {
                 let color = run.state.map_or(palette.muted, |s| s.color(&palette));
-                lines.push(Line::new(name.clone(), run.points).color(color).width(1.5));
+                lines.push(Line::new(name.clone(), run.points).color(color).width(1.5).allow_band(false));
             }
         }
         for run in runs(&history.own.points, since, now, |_| None) {
-            lines.push(Line::new("you", run.points).color(palette.accent).width(3.0));
+            let you = ui.visuals().strong_text_color();
+            lines.push(Line::new("you", run.points).color(you).width(2.5).allow_band(false));
         }
         let rounds: Vec<_> = snapshot.record.rounds().iter().filter(|r| r.at >= since).cloned().collect();
         let reorgs: Vec<_> = snapshot.record.reorgs().iter().filter(|r| r.at >= since).cloned().collect();
@@ -172,7 +174,7 @@ fn legend(ui: &mut Ui) {
         .iter()
         .filter(|s| **s != PeerState::Stale)
         .map(|s| (s.color(&palette), s.text()))
-        .chain([(palette.accent, "you")])
+        .chain([(ui.visuals().strong_text_color(), "you")])
     {
         let (rect, _) = ui.allocate_exact_size(vec2(14.0, 10.0), Sense::hover());
         ui.painter().line_segment([rect.left_center(), rect.right_center()], Stroke::new(3.0, color));

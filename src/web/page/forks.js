@@ -144,9 +144,11 @@ function drawForks(data) {
   const where = placed.map((p) => [centres[p.column], laneY(p.lane)]);
   placed.forEach((p, i) => {
     const [cx, cy] = where[i];
+    if (p.parent === 'genesis') return;
     let from = null;
-    if (p.parent && p.parent.main !== undefined) from = [centres[p.parent.main], laneY(0)];
-    else if (p.parent && p.parent.side !== undefined) from = where[p.parent.side];
+    if (p.parent.main !== undefined) from = [centres[p.parent.main], laneY(0)];
+    else if (p.parent.side !== undefined) from = where[p.parent.side];
+    // Without a parent we hold, a stub: it was mined on a block no longer held.
     const [sx, sy] = from ? [from[0] + BOX_W / 2, from[1]] : [cx - BOX_W * 0.75, cy];
     picture.append(svg('line', { x1: sx, y1: sy, x2: cx - BOX_W / 2, y2: cy, class: `edge ${side[p.side].fate}` }));
   });
@@ -242,7 +244,8 @@ function drawHistory(history) {
   const now = Date.now() / 1000;
   const all = [...history.peers.flatMap((p) => p.points), ...history.own];
   const earliest = all.reduce((min, p) => Math.min(min, p.at), now);
-  const since = forks.span ? now - forks.span : earliest;
+  // A record younger than the span starts at its first point, not in the empty past.
+  const since = forks.span ? Math.max(now - forks.span, earliest) : earliest;
   const lines = [];
   for (const peer of history.peers) {
     const last = peer.points[peer.points.length - 1];

@@ -32,6 +32,8 @@ pub enum Attach {
     Side(usize),
     /// A block we no longer hold (it left the record, or our chain moved on since).
     Unknown,
+    /// Nothing: it is a genesis block.
+    Genesis,
 }
 
 /// A side block's place.
@@ -64,6 +66,7 @@ enum Link {
     Main(u64),
     Side(usize),
     Unknown,
+    Genesis,
 }
 
 impl Branches {
@@ -75,7 +78,10 @@ impl Branches {
         let links: Vec<Link> = side
             .iter()
             .map(|s| {
-                let (Some(parent), Some(below)) = (s.parent.as_deref(), s.block.height.checked_sub(1)) else {
+                let Some(below) = s.block.height.checked_sub(1) else {
+                    return Link::Genesis;
+                };
+                let Some(parent) = s.parent.as_deref() else {
                     return Link::Unknown;
                 };
                 if main_hash(below) == Some(parent) {
@@ -133,6 +139,7 @@ impl Branches {
                     Link::Main(h) => Attach::Main(column_of[&h]),
                     Link::Side(p) => Attach::Side(index_of[p]),
                     Link::Unknown => Attach::Unknown,
+                    Link::Genesis => Attach::Genesis,
                 };
                 index_of[i] = placed.len();
                 placed.push(Placed { side: i, column: column_of[&side[i].block.height], lane: lane + 1, parent });
@@ -202,7 +209,9 @@ mod tests {
         let chain = chain_of(5, 1, "main");
         let orphan = side(rival_block(&chain, 3, "o"), &"f".repeat(64));
         let picture = Branches::of(chain.blocks(), &[&orphan]);
-        assert_eq!(picture.placed, [Placed { side: 0, column: 2, lane: 1, parent: Attach::Unknown }]);
+        assert_eq!(picture.placed, [Placed { side: 0, column: 3, lane: 1, parent: Attach::Unknown }]);
         assert_eq!(picture.heights().collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+        let genesis = SideBlock { parent: None, ..side(rival_block(&chain, 0, "g"), "") };
+        assert_eq!(Branches::of(chain.blocks(), &[&genesis]).placed[0].parent, Attach::Genesis, "nothing below it");
     }
 }
