@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 /// Width of the card that holds the form: the same for both tabs, so switching between
 /// them moves nothing.
-const CARD_WIDTH: f32 = 620.0;
+const CARD_WIDTH: f32 = 680.0;
 /// Width of the column that says what is wrong with a field (longer reasons wrap).
-const HINT_WIDTH: f32 = 250.0;
+const HINT_WIDTH: f32 = 230.0;
 
 /// Which half of the dialog is shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,7 +109,7 @@ impl Dialog {
         let mut choice = None;
         ui.add_enabled_ui(busy.is_none(), |ui| {
             ui.vertical_centered(|ui| {
-                ui.set_max_width(640.0);
+                ui.set_max_width(CARD_WIDTH + 20.0);
                 ui.add_space((ui.available_height() * 0.08).min(48.0));
                 if let Some(logo) = logo {
                     ui.add(egui::Image::new(logo).fit_to_exact_size(egui::vec2(72.0, 72.0)));

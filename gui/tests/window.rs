@@ -193,3 +193,21 @@ fn a_network_of_another_difficulty_is_named_and_rejoined_with_one_click() {
     assert!(window.query_by_label(&rejoin).is_none(), "the notice is gone");
     drop(network);
 }
+
+#[test]
+fn the_dialog_s_card_keeps_its_place_and_width_across_its_tabs() {
+    let starter: Starter = Box::new(|_: &Choice| Err("not started in this test".into()));
+    let mut window = window(Launch::Dialog { starter, options: LaunchOptions::default() });
+    window.run();
+    let edges = |window: &Window, submit: &str| {
+        (window.get_by_label("Start a new network").rect().left(), window.get_by_label(submit).rect().right())
+    };
+    let start = edges(&window, "Start network");
+    window.get_by_label("Join a network").click();
+    window.run();
+    let join = edges(&window, "Join network");
+    assert_eq!(start, join, "the card's left edge (its first tab) and right edge (its button) stay put");
+    window.get_by_label("Start a new network").click();
+    window.run();
+    assert_eq!(edges(&window, "Start network"), start);
+}

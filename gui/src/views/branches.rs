@@ -116,10 +116,13 @@ impl BranchView {
         let main_y = geometry.lane_y(origin.y, 0);
         let len = snapshot.blocks.len() as u64;
         // The main line, dashed across the folds; heights above each column.
+        // Only what is in view is drawn: a record at its bounds spans thousands of columns.
+        let shown = |x: f32| visible.x_range().contains(x);
         let mut last: Option<Pos2> = None;
         for (i, (x, height)) in geometry.columns.iter().enumerate() {
             let at = origin + vec2(*x, MARKS + HEIGHTS / 2.0);
             match (height, &self.picture.columns[i]) {
+                _ if !shown(at.x) => {}
                 (Some(h), _) => {
                     painter.text(at, Align2::CENTER_CENTER, h.to_string(), small.clone(), palette.muted);
                 }
@@ -130,7 +133,7 @@ impl BranchView {
             }
             let point = Pos2::new(origin.x + x, main_y);
             if height.is_some_and(|h| h < len) {
-                if let Some(previous) = last {
+                if let Some(previous) = last.filter(|p| shown(p.x) || shown(point.x)) {
                     let stroke = Stroke::new(2.0, palette.muted);
                     if i > 0 && matches!(self.picture.columns[i - 1], Column::Gap(_)) {
                         painter.extend(egui::Shape::dashed_line(&[previous, point], stroke, 4.0, 4.0));
@@ -145,6 +148,9 @@ impl BranchView {
         let centres: Vec<Pos2> =
             self.picture.placed.iter().map(|p| geometry.centre(origin, p.column, p.lane)).collect();
         for (placed, centre) in self.picture.placed.iter().zip(&centres) {
+            if !shown(centre.x) {
+                continue;
+            }
             let color = fate_color(self.side[placed.side].fate, &palette);
             let start = match placed.parent {
                 Attach::Main(column) => geometry.centre(origin, column, 0) + vec2(BOX.x / 2.0, 0.0),
