@@ -22,7 +22,7 @@ pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row
     let crowd = Crowd::start(engine.local_addr(), peers, snapshot.height, snapshot.tip.clone(), rivals)?;
     let deadline = Instant::now() + Duration::from_secs(60);
     let full = |s: &blockpeer_core::node::Snapshot| {
-        s.peers.len() >= peers && s.record.side_blocks().len() >= MAX_SIDE_BLOCKS.min(peers * RIVALS_EACH)
+        s.peers.len() >= peers && s.record.side_blocks().len() >= MAX_SIDE_BLOCKS.min(peers * RIVALS_EACH as usize)
     };
     while !full(&engine.snapshot()) {
         let now = engine.snapshot();
@@ -30,6 +30,23 @@ pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row
         anyhow::ensure!(Instant::now() < deadline, "only {joined} of {peers} peers joined, {side} side blocks");
         std::thread::sleep(Duration::from_millis(50));
     }
+    let record = engine.snapshot().record.clone();
+    let filled = [
+        Row {
+            key: "side_blocks",
+            label: "record: side blocks",
+            unit: "count",
+            value: record.side_blocks().len() as f64,
+            goal: "1 000 (its bound)",
+        },
+        Row {
+            key: "history_points",
+            label: "record: history points",
+            unit: "count",
+            value: record.history().total as f64,
+            goal: "10 000 (its bound)",
+        },
+    ];
     let (report, results) = crossbeam_channel::bounded(1);
     let running = Running {
         engine: std::sync::Arc::new(engine),
@@ -42,38 +59,41 @@ pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row
     let options = LaunchOptions { log: None, view: None, bench: Some(BenchPlan { frames, report }) };
     crate::window::run(Launch::Running { running, options })?;
     let times = results.try_recv().context("the window closed before the benchmark finished")?;
-    Ok(times
-        .iter()
-        .zip([
-            ("chain_mean_ms", "chain_p95_ms", "chain_cpu_ms"),
-            ("peers_mean_ms", "peers_p95_ms", "peers_cpu_ms"),
-            ("forks_mean_ms", "forks_p95_ms", "forks_cpu_ms"),
-        ])
-        .flat_map(|(t, (mean, p95, cpu))| {
-            [
-                Row { key: mean, label: t.phase, unit: "mean ms/frame", value: t.mean_ms, goal: "≤ 16" },
-                Row { key: p95, label: t.phase, unit: "p95 ms/frame", value: t.p95_ms, goal: "≤ 16" },
-                Row { key: cpu, label: t.phase, unit: "UI thread ms/frame", value: t.cpu_ms, goal: "" },
-            ]
-        })
+    Ok(filled
+        .into_iter()
+        .chain(
+            times
+                .iter()
+                .zip([
+                    ("chain_mean_ms", "chain_p95_ms", "chain_cpu_ms"),
+                    ("peers_mean_ms", "peers_p95_ms", "peers_cpu_ms"),
+                    ("forks_mean_ms", "forks_p95_ms", "forks_cpu_ms"),
+                ])
+                .flat_map(|(t, (mean, p95, cpu))| {
+                    [
+                        Row { key: mean, label: t.phase, unit: "mean ms/frame", value: t.mean_ms, goal: "≤ 16" },
+                        Row { key: p95, label: t.phase, unit: "p95 ms/frame", value: t.p95_ms, goal: "≤ 16" },
+                        Row { key: cpu, label: t.phase, unit: "UI thread ms/frame", value: t.cpu_ms, goal: "" },
+                    ]
+                }),
+        )
         .collect())
 }
 
 /// Rivals each member of the crowd announces: a share of the record's points each.
-const RIVALS_EACH: usize = 100;
-/// The newest heights of the chain the rivals fork from.
-const FORK_SPAN: u64 = 300;
+const RIVALS_EACH: u64 = 100;
 
-/// `RIVALS_EACH` rivals of `chain`'s newest blocks for each of `peers` members.
+/// `RIVALS_EACH` rivals of `chain`'s newest blocks for each of `peers` members, each
+/// member's higher than its last (so that each is a new tip it reports: a history point).
 fn rivals(chain: &Chain, peers: usize) -> Vec<Vec<Block>> {
-    let top = chain.len().saturating_sub(1).max(1);
+    let span = 3 * RIVALS_EACH;
+    let first = chain.len().saturating_sub(span).max(1);
     (0..peers)
         .map(|member| {
             (0..RIVALS_EACH)
-                .map(|i| {
-                    let back = (member as u64 * 13 + i as u64 * 7) % FORK_SPAN.min(top);
-                    blockpeer_core::testing::rival_block(chain, top - back, &format!("m{member}r{i}"))
-                })
+                .map(|i| first + 3 * i + member as u64 % 3)
+                .filter(|&height| height < chain.len())
+                .map(|height| blockpeer_core::testing::rival_block(chain, height, &format!("m{member}h{height}")))
                 .collect()
         })
         .collect()

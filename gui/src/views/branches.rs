@@ -4,6 +4,7 @@
 //! web page draws too); reorganisations are marked above their fork point. Click a
 //! block to select it; hover for who mined it, when, and where it came from.
 
+use super::fork_words::{main_card, reorg_card, side_card};
 use crate::{fmt, theme};
 use blockpeer_core::chain::Block;
 use blockpeer_core::node::Snapshot;
@@ -90,15 +91,20 @@ impl BranchView {
             self.picture = Branches::of(&snapshot.blocks, &refs);
         }
         let geometry = Geometry::of(&self.picture);
-        egui::ScrollArea::horizontal().id_salt("branches").stick_to_right(true).auto_shrink([false, true]).show(
-            ui,
-            |ui| {
+        // The newest heights and our chain (bottom right) in view; many lanes scroll.
+        let max_height = (ui.available_height() * 0.45).max(MARKS + HEIGHTS + 3.0 * LANE);
+        egui::ScrollArea::both()
+            .id_salt("branches")
+            .max_height(max_height)
+            .stick_to_right(true)
+            .stick_to_bottom(true)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
                 let size = vec2(geometry.width.max(ui.available_width()), geometry.height());
                 let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
                 response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Forks"));
                 self.paint(ui, rect.min, &geometry, snapshot, selected);
-            },
-        );
+            });
     }
 
     fn paint(
@@ -237,29 +243,6 @@ fn block_box(
     response
 }
 
-fn main_card(ui: &mut Ui, block: &Block, ours: bool) {
-    ui.strong(format!("Block {} on our chain", block.height));
-    ui.label(format!("mined by {}{}", block.mined_by, if ours { " (you)" } else { "" }));
-    ui.monospace(fmt::short(&block.hash, 16));
-}
-
-fn side_card(ui: &mut Ui, side: &SideBlock) {
-    ui.strong(format!("Block {} off our chain", side.block.height));
-    ui.label(format!("mined by {}{}", side.block.mined_by, if side.ours { " (you)" } else { "" }));
-    ui.monospace(fmt::short(&side.block.hash, 16));
-    ui.label(fate_text(side));
-    ui.label(format!("seen {}", fmt::when(side.seen_at, fmt::unix_now_f64())));
-}
-
-/// Why a side block is off our chain, in words.
-pub fn fate_text(side: &SideBlock) -> String {
-    match (side.fate, side.from) {
-        (Fate::Lost, Some(from)) => format!("lost at its height: announced by {from} when we held another"),
-        (Fate::Lost, None) => "lost at its height: our miner found it after the tip had moved".to_owned(),
-        (Fate::Reorganised, _) => "replaced by a reorganisation: it was on our chain".to_owned(),
-    }
-}
-
 /// The reorganisations' marks above their fork points: `⟲ depth`, hover for the details.
 fn reorg_marks(ui: &mut Ui, origin: Pos2, geometry: &Geometry, snapshot: &Snapshot) {
     let palette = theme::palette(ui);
@@ -288,34 +271,5 @@ fn reorg_marks(ui: &mut Ui, origin: Pos2, geometry: &Geometry, snapshot: &Snapsh
                 ui.separator();
             }
         });
-    }
-}
-
-/// One reorganisation in words: when, where, how deep, from whom, what it cost.
-pub fn reorg_card(ui: &mut Ui, reorg: &Reorg) {
-    let palette = theme::palette(ui);
-    ui.strong(format!(
-        "Reorganisation at height {}: {} block{} replaced, {} added",
-        reorg.fork,
-        reorg.depth,
-        if reorg.depth == 1 { "" } else { "s" },
-        reorg.added
-    ));
-    ui.label(fmt::when(reorg.at, fmt::unix_now_f64()));
-    let sources: Vec<String> = reorg.sources.iter().map(ToString::to_string).collect();
-    let more = reorg.source_count.saturating_sub(reorg.sources.len());
-    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-    ui.label(format!("fetched from {}{more}", sources.join(", ")));
-    for lost in &reorg.lost {
-        let text = format!("lost block {} by {} ({})", lost.height, lost.mined_by, fmt::short(&lost.hash, 10));
-        if lost.ours {
-            ui.label(egui::RichText::new(format!("{text} — yours")).color(palette.bad).strong());
-        } else {
-            ui.label(text);
-        }
-    }
-    let unlisted = reorg.depth.saturating_sub(reorg.lost.len() as u64);
-    if unlisted > 0 {
-        ui.label(egui::RichText::new(format!("… and {unlisted} more")).color(palette.muted));
     }
 }

@@ -5,7 +5,8 @@
 //! reorganisations and which of our blocks they cost.
 
 use super::block::BlockDetail;
-use super::branches::{BranchView, Selected, fate_text, reorg_card};
+use super::branches::{BranchView, Selected};
+use super::fork_words::{fate_text, reorg_card};
 use super::timeline::TimelineChart;
 use crate::session::Session;
 use crate::{fmt, theme};

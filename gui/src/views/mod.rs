@@ -5,6 +5,7 @@ pub mod block;
 pub mod branches;
 pub mod chain;
 pub mod consensus;
+pub mod fork_words;
 pub mod forks;
 pub mod graph;
 pub mod log;

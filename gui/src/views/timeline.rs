@@ -4,7 +4,7 @@
 //! marks on the time axis: hover a round for the chains it was offered, a
 //! reorganisation for what it cost. Peers split and converge before your eyes.
 
-use super::branches::reorg_card;
+use super::fork_words::{reorg_card, round_card};
 use super::peers::PeerState;
 use crate::{fmt, theme};
 use blockpeer_core::node::Snapshot;
@@ -233,48 +233,5 @@ impl Strip<'_> {
         let color = if response.hovered() { theme::palette(ui).accent } else { color };
         ui.painter().text(rect.center(), Align2::CENTER_CENTER, text, FontId::monospace(11.0), color);
         response.on_hover_ui(card);
-    }
-}
-
-/// A round in words: when, why, the chains offered with their peers, what was decided.
-fn round_card(ui: &mut Ui, round: &RoundMark, snapshot: &Snapshot) {
-    let palette = theme::palette(ui);
-    let name = |addr: &std::net::SocketAddr| {
-        let text = addr.to_string();
-        snapshot.peers.iter().find(|p| p.address == text && !p.name.is_empty()).map_or(text, |p| p.name.clone())
-    };
-    ui.strong(format!("Consensus round ({})", round.trigger.label()));
-    ui.label(format!(
-        "{}: {} of {} peers answered",
-        fmt::when(round.at, fmt::unix_now_f64()),
-        round.replied,
-        round.asked
-    ));
-    ui.label(RichText::new(format!("chains offered: {}", round.group_count)).color(palette.muted));
-    for (rank, group) in round.groups.iter().enumerate() {
-        let peers: Vec<String> = group.peers.iter().map(name).collect();
-        let more = group.count.saturating_sub(peers.len());
-        let more = if more > 0 { format!(" +{more}") } else { String::new() };
-        let text = format!(
-            "height {} · {}… · {} peer{}: {}{more}",
-            group.height,
-            fmt::short(&group.hash, 10),
-            group.count,
-            if group.count == 1 { "" } else { "s" },
-            peers.join(", ")
-        );
-        let color: Color32 = if rank == 0 { palette.accent } else { ui.visuals().text_color() };
-        ui.label(RichText::new(text).color(color));
-    }
-    ui.label(format!("decision: {}", decision(round)));
-}
-
-fn decision(round: &RoundMark) -> String {
-    use blockpeer_core::node::Decision;
-    match &round.decision {
-        Decision::NoReplies => "no replies".to_owned(),
-        Decision::InSync => "in sync".to_owned(),
-        Decision::Ahead => "we are ahead".to_owned(),
-        Decision::Sync { height, hash } => format!("fetch the chain at height {height} ({}…)", fmt::short(hash, 10)),
     }
 }

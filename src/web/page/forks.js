@@ -18,6 +18,8 @@ const HEIGHT_ROW = 18;
 /** The history chart's size and margins. */
 const CHART_H = 240;
 const MARGIN = { left: 48, right: 12, top: 10, bottom: 44 };
+/** Side blocks the page draws: the newest (the window draws all the record holds). */
+const FORKS_SHOWN = 300;
 /** Least milliseconds between two reloads of each. */
 const FORKS_EVERY = 1000;
 const HISTORY_EVERY = 2000;
@@ -65,12 +67,14 @@ function schedule(what, every, load) {
 }
 
 async function loadForks() {
-  forks.data = await getJSON('/api/forks');
+  forks.data = await getJSON(`/api/forks?limit=${FORKS_SHOWN}`);
   drawForks(forks.data);
 }
 
+/** The span shown, from the server (only that part of the record travels). */
 async function loadHistory() {
-  forks.history = await getJSON('/api/history');
+  const since = forks.span ? Math.floor(Date.now() / 1000) - forks.span : 0;
+  forks.history = await getJSON(`/api/history?since=${since}`);
   drawHistory(forks.history);
 }
 
@@ -181,11 +185,14 @@ function drawForks(data) {
   const branches = $('branches');
   const scroll = $('branches-scroll');
   const atEnd = scroll.scrollLeft + scroll.clientWidth >= scroll.scrollWidth - 4;
+  const atBottom = scroll.scrollTop + scroll.clientHeight >= scroll.scrollHeight - 4;
   branches.setAttribute('viewBox', `0 0 ${width} ${height}`);
   branches.setAttribute('width', width);
   branches.setAttribute('height', height);
   branches.replaceChildren(picture);
+  // Our chain and the newest heights (bottom right) stay in view unless the reader scrolled.
   if (atEnd || !forks.drawnOnce) scroll.scrollLeft = scroll.scrollWidth;
+  if (atBottom || !forks.drawnOnce) scroll.scrollTop = scroll.scrollHeight;
   forks.drawnOnce = true;
   document.body.dataset.forksDrawn = placed.length;
   document.body.dataset.mainDrawn = main.size;
@@ -317,7 +324,8 @@ function startForks() {
     button.addEventListener('click', () => {
       forks.span = Number(button.dataset.span);
       for (const other of document.querySelectorAll('.span-pick button')) other.setAttribute('aria-pressed', String(other === button));
-      if (forks.history) drawHistory(forks.history);
+      forks.loaded.history = 0;
+      schedule('history', 0, loadHistory);
     });
   }
   liveHooks.push((kind) => {
