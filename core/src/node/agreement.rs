@@ -3,6 +3,7 @@
 //! fetched branch, and the miner's job on whatever tip results.
 
 use super::consensus::{Decision, Group, Round, RoundSummary, Trigger, own_chain_wins, rank_replies};
+use super::propagation::Shown;
 use super::standing::Report;
 use super::sync::{Progress, Sync};
 use super::{Event, Mismatch, Node, Output};
@@ -31,10 +32,21 @@ impl Node {
         }
     }
 
-    /// A STATS_REPLY counts only from a peer asked in the running round.
+    /// A STATS_REPLY counts only from a peer asked: our tip probe's (a longer chain than
+    /// ours starts a repair), or one of the running round's.
     pub(super) fn on_stats_reply(&mut self, now: Instant, from: SocketAddr, reply: StatsReply) {
+        let probed = self.take_probe(from, now);
+        if let Some(rtt) = probed {
+            let report = Report { height: reply.height, hash: reply.hash.clone(), our_len: self.chain.len() };
+            self.peers.set_reported(from, report, Some(rtt));
+            if reply.height > self.chain.len() {
+                self.on_longer_chain(now, from, Shown { len: reply.height, top: None }, Trigger::Behind);
+            }
+        }
         let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) else {
-            self.counters.unsolicited_stats += 1;
+            if probed.is_none() {
+                self.counters.unsolicited_stats += 1;
+            }
             return;
         };
         let rtt = round.asked.get(&from).map(|asked| now.saturating_duration_since(*asked));
@@ -147,6 +159,8 @@ impl Node {
         let limits = (self.config.window_per_peer, self.config.max_sync_blocks);
         let sync = Sync::new((height, hash), sources, self.chain.len(), limits, now);
         self.sync = Some(sync);
+        // The sync fetches whatever a repair would have.
+        self.repair = None;
         self.request_blocks(now);
     }
 
@@ -159,7 +173,12 @@ impl Node {
         }
     }
 
+    /// A block that answers the repair's request or the running sync's; any other is
+    /// unsolicited.
     pub(super) fn on_block_reply(&mut self, now: Instant, from: SocketAddr, block: Block) {
+        let Err(block) = self.on_repair_block(now, from, block) else {
+            return;
+        };
         let Some(sync) = self.sync.as_mut() else {
             self.counters.unsolicited_blocks += 1;
             return;
@@ -221,6 +240,7 @@ impl Node {
         match self.chain.replace_from(fork, branch) {
             Ok(removed) => {
                 self.sync = None;
+                self.repair = None;
                 self.fallbacks.clear();
                 self.failed_sync = None;
                 self.mismatch = None;

@@ -4,8 +4,9 @@
 
 use super::hosts::HostAddr;
 use super::peers::{Learned, Upsert};
+use super::propagation::Shown;
 use super::standing::Report;
-use super::{Event, Node, Output, Trigger, sendable};
+use super::{Arrival, Event, Node, Output, Trigger, sendable};
 use crate::chain::{Block, Generation, check_standalone};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
 use std::net::{IpAddr, SocketAddr};
@@ -57,7 +58,10 @@ impl Node {
                 self.reply(now, from, &Message::GetBlockReply(reply));
             }
             Message::GetBlockReply(BlockReply::Block(block)) => self.on_block_reply(now, from, block),
-            Message::GetBlockReply(BlockReply::Missing(_)) => self.counters.missing_received += 1,
+            Message::GetBlockReply(BlockReply::Missing(_)) => {
+                self.counters.missing_received += 1;
+                self.on_repair_missing(now, from);
+            }
             Message::Announce(block) => self.on_announce(now, from, block),
             Message::NewWord { word } => {
                 if let Err(reason) = self.words.push(word, Some(from)) {
@@ -204,7 +208,7 @@ impl Node {
 
     /// Starts a round another peer asked for, unless one started so within the last
     /// [`ASKED_ROUND_GAP`]; whether it did.
-    fn start_asked_round(&mut self, now: Instant, trigger: Trigger) -> bool {
+    pub(super) fn start_asked_round(&mut self, now: Instant, trigger: Trigger) -> bool {
         if now < self.timers.asked_round {
             return false;
         }
@@ -213,8 +217,9 @@ impl Node {
         true
     }
 
-    /// ANNOUNCE: append a block that extends our tip; a block above it means we are behind.
-    /// Either way the announcer has told us its tip.
+    /// ANNOUNCE: append a block that extends our tip; a block a little above it means we
+    /// missed an ANNOUNCE or two (repaired from the announcer), far above it that we are
+    /// behind (a consensus round). Either way the announcer has told us its tip.
     fn on_announce(&mut self, now: Instant, from: SocketAddr, block: Block) {
         let height = block.height;
         let tip = |our_len| Report { height: height.saturating_add(1), hash: Some(block.hash.clone()), our_len };
@@ -223,7 +228,7 @@ impl Node {
             match self.chain.append(block) {
                 Ok(()) => {
                     self.peers.raise_reported(from, report);
-                    self.block_added(false);
+                    self.block_added(now, Arrival::Announced { from });
                 }
                 Err(error) => {
                     self.counters.invalid_blocks += 1;
@@ -231,15 +236,14 @@ impl Node {
                 }
             }
         } else if height > self.chain.len() {
-            // A known peer's block that could be real (it carries the work) means we are
-            // behind — or that it lies: ask everyone (a consensus round), never follow it
-            // alone, and not more often than every few seconds.
+            // A known peer's block that could be real (it carries the work) means we missed
+            // something — or that it lies: never follow it alone beyond what validates on
+            // our own tip, and ask everyone (a round) not more often than every few seconds.
             let plausible = check_standalone(&block, self.chain.limits()).is_ok();
             if plausible && self.peers.is_verified(&from) {
                 self.peers.raise_reported(from, tip(self.chain.len()));
-                if !self.start_asked_round(now, Trigger::Announce) {
-                    self.counters.announces_ignored += 1;
-                }
+                let shown = Shown { len: height.saturating_add(1), top: Some(block) };
+                self.on_longer_chain(now, from, shown, Trigger::Announce);
             } else if plausible {
                 self.counters.announces_ignored += 1;
             } else {
@@ -254,7 +258,7 @@ impl Node {
     }
 
     /// A block our miner found: append, persist and announce it, unless the tip moved.
-    pub(super) fn on_mined(&mut self, _now: Instant, block: Block) {
+    pub(super) fn on_mined(&mut self, now: Instant, block: Block) {
         if let Err(error) = self.chain.append(block.clone()) {
             self.counters.stale_blocks += 1;
             tracing::debug!(%error, "discarded a mined block: the tip moved");
@@ -267,17 +271,26 @@ impl Node {
         for peer in self.peers.reachable_addrs() {
             self.send(peer, &announce);
         }
-        self.block_added(true);
+        self.block_added(now, Arrival::Mined);
     }
 
-    /// Reports the new tip block and refreshes the miner's job.
-    fn block_added(&mut self, ours: bool) {
+    /// Reports the new tip block, which `via` brought, relays it, moves a repair on and
+    /// refreshes the miner's job.
+    pub(super) fn block_added(&mut self, now: Instant, via: Arrival) {
         if let Some(tip) = self.chain.tip() {
-            let event =
-                Event::BlockAdded { height: tip.height, hash: tip.hash.clone(), mined_by: tip.mined_by.clone(), ours };
+            let ours = via == Arrival::Mined;
+            let event = Event::BlockAdded {
+                height: tip.height,
+                hash: tip.hash.clone(),
+                mined_by: tip.mined_by.clone(),
+                ours,
+                via,
+            };
             self.outputs.push_back(super::Output::ChainChanged { from: tip.height });
             self.emit(event);
         }
+        self.relay_tip(via);
+        self.continue_repair(now);
         self.refresh_job();
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! Where things happen: `inbound.rs` answers each message type (a FLOOD is handled in
 //! `Node::on_flood`), `timers.rs` runs the periodic work, `agreement.rs` decides
-//! consensus rounds and adopts fetched chains, `sync.rs` fetches them.
+//! consensus rounds and adopts fetched chains, `sync.rs` fetches them, and
+//! `propagation/` gets new blocks to every peer (relays, repairs, tip probes).
 
 mod agreement;
 mod config;
@@ -14,6 +15,7 @@ mod inbound;
 mod limits;
 mod peers;
 mod pending;
+mod propagation;
 mod snapshot;
 mod standing;
 mod sync;
@@ -141,6 +143,8 @@ pub enum Event {
         mined_by: String,
         /// Whether our miner found it.
         ours: bool,
+        /// How it reached us.
+        via: Arrival,
     },
     /// A fetched chain was adopted from `fork` up (a reorganisation when `removed` > 0).
     ChainSynced {
@@ -183,6 +187,25 @@ pub enum Event {
     },
 }
 
+/// How a block appended on top of our chain reached us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "how", rename_all = "snake_case")]
+pub enum Arrival {
+    /// Our miner found it.
+    Mined,
+    /// A peer ANNOUNCEd it: its miner, or a peer relaying it.
+    Announced {
+        /// The announcing peer.
+        from: SocketAddr,
+    },
+    /// We fetched it from a peer that showed a longer chain than ours, which this block
+    /// extends (a missed ANNOUNCE, repaired).
+    Repaired {
+        /// The peer it was fetched from.
+        from: SocketAddr,
+    },
+}
+
 /// The network's chain meets fewer trailing zeros than we require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Mismatch {
@@ -212,6 +235,12 @@ pub struct Node {
     round: Option<Round>,
     last_round: Option<(Instant, RoundSummary)>,
     sync: Option<Sync>,
+    /// Blocks being fetched from a peer that showed a slightly longer chain.
+    repair: Option<propagation::Repair>,
+    /// Peers that failed a repair lately.
+    shelf: propagation::Shelf,
+    /// The tip probe waiting for its reply.
+    probe: Option<propagation::Probe>,
     fallbacks: Vec<Group>,
     /// Chains whose sync failed lately: not tried again for a while.
     failed_targets: FailedTargets,
@@ -254,6 +283,9 @@ impl Node {
             round: None,
             last_round: None,
             sync: None,
+            repair: None,
+            shelf: propagation::Shelf::default(),
+            probe: None,
             fallbacks: Vec::new(),
             failed_targets: FailedTargets::default(),
             failed_sync: None,
