@@ -35,8 +35,7 @@ impl Node {
                 return;
             }
         };
-        self.peers.touch(from, now);
-        self.peers.record_in(from, message.kind(), bytes.len());
+        self.peers.heard_from(from, now, message.kind(), bytes.len());
         match message {
             Message::Flood(_) | Message::FloodReply(_) => self.with_host(now, from, message, bytes),
             Message::Stats => {
@@ -160,9 +159,7 @@ impl Node {
         // FLOOD naming made-up hosts cannot multiply our traffic towards them; and only
         // within the budget, so that a storm of FLOODs cannot multiply it towards anyone.
         if raw.len() <= MAX_SEND && self.forwards.allow(origin, now, self.peers.len()) {
-            let targets: Vec<SocketAddr> =
-                self.peers.verified_addrs().into_iter().filter(|p| *p != origin && *p != from).collect();
-            for peer in self.forward_targets(targets) {
+            for peer in self.forward_targets(&[origin, from]) {
                 self.counters.floods_forwarded += 1;
                 self.send_raw(peer, self.config.generation.join_type(), raw.to_vec());
             }
@@ -174,18 +171,19 @@ impl Node {
         }
     }
 
-    /// Whom a join message is forwarded to, of `candidates`: `GOSSIP_FANOUT` chosen at
-    /// random in the GOSSIP generation; in the FLOOD one every one, or `flood_fanout`
-    /// chosen at random once we know more than `flood_forward_all_up_to` peers.
-    fn forward_targets(&mut self, mut candidates: Vec<SocketAddr>) -> Vec<SocketAddr> {
+    /// Whom a join message is forwarded to, of the verified peers but `except`:
+    /// `GOSSIP_FANOUT` chosen at random in the GOSSIP generation; in the FLOOD one every
+    /// one, or `flood_fanout` chosen at random once we know more than
+    /// `flood_forward_all_up_to` peers.
+    fn forward_targets(&mut self, except: &[SocketAddr]) -> Vec<SocketAddr> {
         let fanout = match self.config.generation {
             Generation::Gossip => GOSSIP_FANOUT,
             Generation::Flood if self.peers.len() > self.config.flood_forward_all_up_to => self.config.flood_fanout,
-            Generation::Flood => return candidates,
+            Generation::Flood => {
+                return self.peers.verified_addrs().into_iter().filter(|p| !except.contains(p)).collect();
+            }
         };
-        self.rng.shuffle(&mut candidates);
-        candidates.truncate(fanout);
-        candidates
+        self.peers.sample_verified(&mut self.rng, fanout, except)
     }
 
     /// FLOOD-REPLY: the replier is a peer. A reply that names a loopback host but came

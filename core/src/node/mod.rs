@@ -13,6 +13,7 @@ mod consensus;
 mod hosts;
 mod inbound;
 mod limits;
+mod packed;
 mod peers;
 mod pending;
 mod propagation;
@@ -50,6 +51,8 @@ const FLOOD_REPLIES_PER_TARGET: u32 = 10;
 const STRANGER_BYTES_PER_SEC: u32 = 16 * 1024;
 /// Reply bytes per second to all strangers together.
 const ALL_STRANGERS_BYTES_PER_SEC: u32 = 2 * 1024 * 1024;
+/// Outputs the empty queue keeps room for (a burst beyond is given back once drained).
+const KEPT_OUTPUTS: usize = 64;
 /// The key of the one bucket shared by all strangers.
 const ALL_STRANGERS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
 
@@ -266,10 +269,12 @@ impl Node {
         let ip = config.host.parse::<IpAddr>().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
         let me = SocketAddr::new(ip, config.port);
         let limits = *chain.limits();
+        let mut rng = fastrand::Rng::with_seed(config.seed);
+        let salt = rng.u128(..);
         let mut node = Self {
             me,
             peers: PeerTable::new(config.max_peers),
-            seen: SeenIds::new(config.max_seen_ids),
+            seen: SeenIds::new(config.max_seen_ids, salt),
             hosts: Hosts::default(),
             forwards: ForwardBudget::new(),
             limiter: RateLimiter::new(config.rate_per_source, 4096),
@@ -291,7 +296,7 @@ impl Node {
             failed_sync: None,
             mismatch: None,
             joined: config.well_known.is_none(),
-            rng: fastrand::Rng::with_seed(config.seed),
+            rng,
             outputs: VecDeque::new(),
             timers: timers::Timers::new(&config, now),
             counters: Counters::default(),
@@ -324,7 +329,12 @@ impl Node {
 
     /// The next output, if any.
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.outputs.pop_front()
+        let output = self.outputs.pop_front();
+        if output.is_none() && self.outputs.capacity() > KEPT_OUTPUTS {
+            // A keep-alive to a thousand peers leaves a queue of that many: give it back.
+            self.outputs.shrink_to(KEPT_OUTPUTS);
+        }
+        output
     }
 
     /// Handles one input at `now`.

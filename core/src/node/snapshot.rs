@@ -267,7 +267,7 @@ impl Node {
                     hash: p.reported.as_ref().and_then(|r| r.hash.clone()),
                     agrees: standing == Standing::Agrees,
                     standing,
-                    traffic: p.traffic.clone(),
+                    traffic: p.traffic.by_kind(),
                 }
             })
             .collect();

@@ -1,5 +1,6 @@
 //! Test support (feature `testing`): quick chain builders, SimNet — many Nodes on a virtual
-//! clock with seeded loss and latency —, the scale scenario measured on it (`scale`),
+//! clock with seeded loss and latency, on as many threads as asked —, the scale scenario
+//! measured on it (`scale`),
 //! scripted and hostile inputs for the fuzz targets, and the CUDA kernel's reference
 //! searches (`cuda`).
 
@@ -8,10 +9,12 @@ mod deadlines;
 mod flight;
 mod fuzz;
 mod hostile;
+mod parallel;
 pub mod scale;
 mod script;
 mod simnet;
 mod traffic;
+mod window;
 
 pub use fuzz::exercise_node;
 pub use hostile::{exercise_decode, hostile_datagram, log_everything};

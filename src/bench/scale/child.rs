@@ -47,6 +47,9 @@ pub struct ChildArgs {
     /// Blocks spread by the miner's ANNOUNCE alone.
     #[arg(long)]
     pub announce_only: bool,
+    /// Threads the simulation runs on.
+    #[arg(long)]
+    pub threads: usize,
 }
 
 /// Runs the size `args` asks for (until it ends or its budget of wall time is spent)
@@ -56,6 +59,7 @@ pub fn run(args: &ChildArgs) -> anyhow::Result<()> {
     params.generation = args.protocol;
     params.loss = args.loss / 100.0;
     params.announce_only = args.announce_only;
+    params.threads = args.threads;
     let mut run = ScaleRun::new(params);
     let rss_before = proc_status_kb("VmRSS")?;
     let started = Instant::now();

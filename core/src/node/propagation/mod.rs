@@ -37,8 +37,7 @@ impl Node {
         let Some(tip) = self.chain.tip().filter(|_| self.config.relay_fanout > 0) else {
             return;
         };
-        let candidates: Vec<SocketAddr> = self.peers.verified_addrs().into_iter().filter(|p| *p != from).collect();
-        let targets = pick(&mut self.rng, candidates, self.config.relay_fanout);
+        let targets = self.peers.sample_verified(&mut self.rng, self.config.relay_fanout, &[from]);
         if targets.is_empty() {
             return;
         }
@@ -80,35 +79,4 @@ pub(super) struct Shown {
     pub len: u64,
     /// Its top block, when the peer ANNOUNCEd it.
     pub top: Option<crate::chain::Block>,
-}
-
-/// Up to `k` of `candidates`, chosen at random (a partial shuffle: O(k) draws).
-pub(super) fn pick(rng: &mut fastrand::Rng, mut candidates: Vec<SocketAddr>, k: usize) -> Vec<SocketAddr> {
-    let k = k.min(candidates.len());
-    for i in 0..k {
-        let j = rng.usize(i..candidates.len());
-        candidates.swap(i, j);
-    }
-    candidates.truncate(k);
-    candidates
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pick_takes_k_distinct_candidates_or_all_of_fewer() {
-        let addrs: Vec<SocketAddr> = (1..=10).map(|p| SocketAddr::from(([127, 0, 0, 1], p))).collect();
-        let mut rng = fastrand::Rng::with_seed(3);
-        let picked = pick(&mut rng, addrs.clone(), 4);
-        assert_eq!(picked.len(), 4);
-        let mut unique = picked.clone();
-        unique.sort();
-        unique.dedup();
-        assert_eq!(unique.len(), 4, "no peer twice: {picked:?}");
-        assert!(picked.iter().all(|p| addrs.contains(p)));
-        assert_eq!(pick(&mut rng, addrs[..2].to_vec(), 4).len(), 2);
-        assert!(pick(&mut rng, addrs, 0).is_empty());
-    }
 }

@@ -5,7 +5,6 @@
 //! one interval. Probes pause while a round (which asks everyone), a sync or a repair runs.
 
 use super::super::Node;
-use super::pick;
 use crate::protocol::Message;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -46,9 +45,8 @@ impl Node {
         if self.round.is_some() || self.sync.is_some() || self.repair.is_some() {
             return;
         }
-        let candidates: Vec<SocketAddr> =
-            self.peers.verified_addrs().into_iter().filter(|p| Some(*p) != retry_of).collect();
-        let Some(peer) = pick(&mut self.rng, candidates, 1).pop() else {
+        let except: Vec<SocketAddr> = retry_of.into_iter().collect();
+        let Some(peer) = self.peers.sample_verified(&mut self.rng, 1, &except).pop() else {
             return;
         };
         self.probe = Some(Probe { peer, sent: now, retry: retry_of.is_some() });

@@ -57,6 +57,8 @@ pub struct ScaleParams {
     /// Blocks spread by the miner's ANNOUNCE alone, as before issue 21: no relays, no
     /// repairs, no tip probes (a missed ANNOUNCE waits for a consensus round).
     pub announce_only: bool,
+    /// Threads SimNet runs the nodes on (the figures are the same on any number).
+    pub threads: usize,
 }
 
 impl ScaleParams {
@@ -73,6 +75,7 @@ impl ScaleParams {
             block_time: Duration::from_secs(10),
             generation: Generation::Flood,
             announce_only: false,
+            threads: 1,
         }
     }
 }
@@ -104,6 +107,7 @@ impl ScaleRun {
         sim.loss = params.loss;
         sim.latency = params.latency;
         sim.block_time = params.block_time;
+        sim.threads = params.threads;
         let peers: Vec<SocketAddr> = (0..params.peers).map(SimNet::addr).collect();
         let chain = chain_of_generation(params.generation, params.chain_blocks, DIFFICULTY, "prof");
         let measure = Measure::new(&peers, peers[0], Self::joiner(&params), chain.len());
