@@ -63,7 +63,7 @@ fn report(event: &Event) {
     match event {
         Event::PeerJoined { addr, name } => println!("peer joined: {addr} {name}"),
         Event::PeerLeft { addr } => println!("peer left: {addr}"),
-        Event::BlockAdded { height, hash, mined_by, ours } => {
+        Event::BlockAdded { height, hash, mined_by, ours, .. } => {
             let hash = prefix_chars(hash, 16);
             if *ours {
                 println!("mined block {height} {hash} ({mined_by})");

@@ -177,7 +177,10 @@ fn a_stranger_sending_consensus_ten_times_a_second_starts_a_round_every_five_sec
 fn stats_replies_nobody_asked_for_move_nothing() {
     let mut sim = SimNet::new(13);
     let chain = chain_of(5, D, "a");
-    sim.add(SimNet::config(0, None, D), chain.clone());
+    // No tip probes: a reply to one would be asked for (probes are `propagation.rs`'s).
+    let mut target = SimNet::config(0, None, D);
+    target.tip_probe_interval = None;
+    sim.add(target, chain.clone());
     sim.add(SimNet::config(1, Some(0), D), chain.clone());
     sim.run_for(Duration::from_secs(10));
     let target = SimNet::addr(0);

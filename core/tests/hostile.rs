@@ -61,7 +61,7 @@ fn assert_honest_chain_won(sim: &SimNet, honest: &Chain) {
 }
 
 /// Rewrites the liar's replies of one kind.
-fn rewrite(mut f: impl FnMut(Message) -> Option<Message> + 'static) -> Tamper {
+fn rewrite(mut f: impl FnMut(Message) -> Option<Message> + Send + 'static) -> Tamper {
     Box::new(move |bytes| match decode(bytes) {
         Ok(message @ (Message::StatsReply(_) | Message::GetBlockReply(_))) => match f(message) {
             Some(changed) => {

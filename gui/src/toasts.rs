@@ -117,12 +117,25 @@ pub fn describe(event: &Event) -> Option<(Tone, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use blockpeer_core::node::Arrival;
 
     #[test]
     fn the_events_a_person_cares_about_become_notifications() {
-        let mined = Event::BlockAdded { height: 7, hash: "ab".repeat(32), mined_by: "me".into(), ours: true };
+        let mined = Event::BlockAdded {
+            height: 7,
+            hash: "ab".repeat(32),
+            mined_by: "me".into(),
+            ours: true,
+            via: Arrival::Mined,
+        };
         assert_eq!(describe(&mined).unwrap().1, "You mined block 7 (abababababab)");
-        let theirs = Event::BlockAdded { height: 7, hash: "ab".into(), mined_by: "x".into(), ours: false };
+        let theirs = Event::BlockAdded {
+            height: 7,
+            hash: "ab".into(),
+            mined_by: "x".into(),
+            ours: false,
+            via: Arrival::Announced { from: ([127, 0, 0, 1], 9001).into() },
+        };
         assert!(describe(&theirs).is_none(), "other miners' blocks show in the chain, not as notifications");
         let replaced = Event::ChainSynced { fork: 3, removed: 2, added: 4 };
         assert_eq!(describe(&replaced).unwrap().0, Tone::Warn);

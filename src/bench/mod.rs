@@ -148,23 +148,7 @@ pub enum Bench {
     },
     /// Internal: run one size of `scale` in a fresh process and report as JSON.
     #[command(hide = true)]
-    ScaleChild {
-        /// Peers in the network.
-        #[arg(long)]
-        peers: u16,
-        /// Virtual minutes measured.
-        #[arg(long)]
-        minutes: u32,
-        /// The seed.
-        #[arg(long)]
-        seed: u64,
-        /// The protocol generation.
-        #[arg(long)]
-        protocol: blockpeer_core::chain::Generation,
-        /// Wall-clock seconds before the run is stopped.
-        #[arg(long)]
-        budget: f64,
-    },
+    ScaleChild(scale::ChildArgs),
 }
 
 /// Runs one benchmark.
@@ -199,9 +183,7 @@ pub fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::LoadChild { dir, protocol } => return load::child(&dir, protocol),
         Bench::Record { json } => (record::run()?, json),
         Bench::Scale(args) => return scale::run(&args),
-        Bench::ScaleChild { peers, minutes, seed, protocol, budget } => {
-            return scale::child(peers, minutes, seed, protocol, Duration::from_secs_f64(budget));
-        }
+        Bench::ScaleChild(args) => return scale::child(&args),
     };
     if json {
         let object: serde_json::Map<String, serde_json::Value> =

@@ -177,8 +177,8 @@ impl Driver {
 
     fn broadcast(&mut self, event: Event) {
         match &event {
-            Event::BlockAdded { height, hash, mined_by, ours } => {
-                tracing::debug!(height, hash = prefix_chars(hash, 12), mined_by, ours, "block added");
+            Event::BlockAdded { height, hash, mined_by, via, .. } => {
+                tracing::debug!(height, hash = prefix_chars(hash, 12), mined_by, ?via, "block added");
             }
             Event::SyncFailed { reason } => tracing::warn!(%reason, "sync failed"),
             other => tracing::debug!(?other, "event"),

@@ -3,6 +3,7 @@
 //! fetched branch, and the miner's job on whatever tip results.
 
 use super::consensus::{Decision, Group, Round, RoundSummary, Trigger, own_chain_wins, rank_replies};
+use super::propagation::Shown;
 use super::record::Via;
 use super::standing::Report;
 use super::sync::{Progress, Sync};
@@ -32,10 +33,22 @@ impl Node {
         }
     }
 
-    /// A STATS_REPLY counts only from a peer asked in the running round.
+    /// A STATS_REPLY counts only from a peer asked: our tip probe's (a longer chain than
+    /// ours starts a repair), or one of the running round's.
     pub(super) fn on_stats_reply(&mut self, now: Instant, from: SocketAddr, reply: StatsReply) {
+        let probed = self.take_probe(from, now);
+        if let Some(rtt) = probed {
+            let report = Report { height: reply.height, hash: reply.hash.clone(), our_len: self.chain.len() };
+            self.peers.set_reported(from, report, Some(rtt));
+            self.note_report(from, Via::Stats);
+            if reply.height > self.chain.len() {
+                self.on_longer_chain(now, from, Shown { len: reply.height, top: None }, Trigger::Behind);
+            }
+        }
         let Some(round) = self.round.as_mut().filter(|r| r.asked.contains_key(&from)) else {
-            self.counters.unsolicited_stats += 1;
+            if probed.is_none() {
+                self.counters.unsolicited_stats += 1;
+            }
             return;
         };
         let rtt = round.asked.get(&from).map(|asked| now.saturating_duration_since(*asked));
@@ -150,6 +163,8 @@ impl Node {
         let limits = (self.config.window_per_peer, self.config.max_sync_blocks);
         let sync = Sync::new((height, hash), sources, self.chain.len(), limits, now);
         self.sync = Some(sync);
+        // The sync fetches whatever a repair would have.
+        self.repair = None;
         self.request_blocks(now);
     }
 
@@ -162,7 +177,12 @@ impl Node {
         }
     }
 
+    /// A block that answers the repair's request or the running sync's; any other is
+    /// unsolicited.
     pub(super) fn on_block_reply(&mut self, now: Instant, from: SocketAddr, block: Block) {
+        let Err(block) = self.on_repair_block(now, from, block) else {
+            return;
+        };
         let Some(sync) = self.sync.as_mut() else {
             self.counters.unsolicited_blocks += 1;
             return;
@@ -226,6 +246,7 @@ impl Node {
         match self.chain.replace_from(fork, branch) {
             Ok(removed) => {
                 let sources = self.sync.take().map(|s| s.sources().to_vec()).unwrap_or_default();
+                self.repair = None;
                 self.fallbacks.clear();
                 self.failed_sync = None;
                 self.mismatch = None;

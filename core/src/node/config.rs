@@ -55,6 +55,18 @@ pub struct Config {
     /// ln 1,024 (`max_peers`) + 1: a FLOOD misses about N·e^(−8) ≈ 0.3 of 1,024 peers,
     /// and its originator sends it to every peer it knows anyway.
     pub flood_fanout: usize,
+    /// Peers a block new to us is relayed to (an ANNOUNCE, chosen at random among the
+    /// verified peers): a peer whose ANNOUNCE from the miner was lost still hears of the
+    /// block from others. With datagram loss p a peer misses the miner's ANNOUNCE and
+    /// every relay with probability about p·e^(−k(1−p)) (docs/SCALE.md); 0 relays nothing.
+    pub relay_fanout: usize,
+    /// How often we ask one random peer for its tip (a STATS): a peer that missed every
+    /// push of a block learns of it within about this long and fetches it. `None`: never.
+    pub tip_probe_interval: Option<Duration>,
+    /// The most blocks a repair fetches from a peer that showed a longer chain (an
+    /// ANNOUNCE above our tip, a STATS_REPLY); a peer further ahead was not missing an
+    /// ANNOUNCE or two, and a consensus round decides. 0: never repair, always a round.
+    pub repair_gap: u64,
     /// Most words waiting for the miner.
     pub max_pending_words: usize,
     /// Messages per second one source may send us (burst: twice that).
@@ -94,6 +106,9 @@ impl Config {
             max_seen_ids: 8192,
             flood_forward_all_up_to: 32,
             flood_fanout: 8,
+            relay_fanout: 4,
+            tip_probe_interval: Some(Duration::from_secs(1)),
+            repair_gap: 4,
             max_pending_words: 1000,
             rate_per_source: 1000,
             max_sync_blocks: 2_000_000,

@@ -31,6 +31,8 @@ pub enum Trigger {
     Request,
     /// A peer announced a block above our tip.
     Announce,
+    /// A peer answered a tip probe with a longer chain than ours.
+    Behind,
     /// The user asked for it.
     Manual,
 }

@@ -5,9 +5,10 @@
 
 use super::hosts::HostAddr;
 use super::peers::{Learned, Upsert};
+use super::propagation::Shown;
 use super::record::Via;
 use super::standing::Report;
-use super::{Event, Node, Output, Trigger, sendable};
+use super::{Arrival, Event, Node, Output, Trigger, sendable};
 use crate::chain::{Block, Generation, check_standalone};
 use crate::protocol::{BlockReply, Flood, FloodReply, MAX_SEND, Message, StatsReply, decode};
 use std::net::{IpAddr, SocketAddr};
@@ -36,8 +37,7 @@ impl Node {
                 return;
             }
         };
-        self.peers.touch(from, now);
-        self.peers.record_in(from, message.kind(), bytes.len());
+        self.peers.heard_from(from, now, message.kind(), bytes.len());
         match message {
             Message::Flood(_) | Message::FloodReply(_) => self.with_host(now, from, message, bytes),
             Message::Stats => {
@@ -59,7 +59,10 @@ impl Node {
                 self.reply(now, from, &Message::GetBlockReply(reply));
             }
             Message::GetBlockReply(BlockReply::Block(block)) => self.on_block_reply(now, from, block),
-            Message::GetBlockReply(BlockReply::Missing(_)) => self.counters.missing_received += 1,
+            Message::GetBlockReply(BlockReply::Missing(_)) => {
+                self.counters.missing_received += 1;
+                self.on_repair_missing(now, from);
+            }
             Message::Announce(block) => self.on_announce(now, from, block),
             Message::NewWord { word } => {
                 if let Err(reason) = self.words.push(word, Some(from)) {
@@ -158,9 +161,7 @@ impl Node {
         // FLOOD naming made-up hosts cannot multiply our traffic towards them; and only
         // within the budget, so that a storm of FLOODs cannot multiply it towards anyone.
         if raw.len() <= MAX_SEND && self.forwards.allow(origin, now, self.peers.len()) {
-            let targets: Vec<SocketAddr> =
-                self.peers.verified_addrs().into_iter().filter(|p| *p != origin && *p != from).collect();
-            for peer in self.forward_targets(targets) {
+            for peer in self.forward_targets(&[origin, from]) {
                 self.counters.floods_forwarded += 1;
                 self.send_raw(peer, self.config.generation.join_type(), raw.to_vec());
             }
@@ -172,18 +173,19 @@ impl Node {
         }
     }
 
-    /// Whom a join message is forwarded to, of `candidates`: `GOSSIP_FANOUT` chosen at
-    /// random in the GOSSIP generation; in the FLOOD one every one, or `flood_fanout`
-    /// chosen at random once we know more than `flood_forward_all_up_to` peers.
-    fn forward_targets(&mut self, mut candidates: Vec<SocketAddr>) -> Vec<SocketAddr> {
+    /// Whom a join message is forwarded to, of the verified peers but `except`:
+    /// `GOSSIP_FANOUT` chosen at random in the GOSSIP generation; in the FLOOD one every
+    /// one, or `flood_fanout` chosen at random once we know more than
+    /// `flood_forward_all_up_to` peers.
+    fn forward_targets(&mut self, except: &[SocketAddr]) -> Vec<SocketAddr> {
         let fanout = match self.config.generation {
             Generation::Gossip => GOSSIP_FANOUT,
             Generation::Flood if self.peers.len() > self.config.flood_forward_all_up_to => self.config.flood_fanout,
-            Generation::Flood => return candidates,
+            Generation::Flood => {
+                return self.peers.verified_addrs().into_iter().filter(|p| !except.contains(p)).collect();
+            }
         };
-        self.rng.shuffle(&mut candidates);
-        candidates.truncate(fanout);
-        candidates
+        self.peers.sample_verified(&mut self.rng, fanout, except)
     }
 
     /// FLOOD-REPLY: the replier is a peer. A reply that names a loopback host but came
@@ -206,7 +208,7 @@ impl Node {
 
     /// Starts a round another peer asked for, unless one started so within the last
     /// [`ASKED_ROUND_GAP`]; whether it did.
-    fn start_asked_round(&mut self, now: Instant, trigger: Trigger) -> bool {
+    pub(super) fn start_asked_round(&mut self, now: Instant, trigger: Trigger) -> bool {
         if now < self.timers.asked_round {
             return false;
         }
@@ -215,10 +217,11 @@ impl Node {
         true
     }
 
-    /// ANNOUNCE: append a block that extends our tip; a block above it means we are
-    /// behind; a valid block beside ours (at our height or below, or on a side branch)
-    /// lost at its height and goes into the record. Either way the announcer has told us
-    /// its tip.
+    /// ANNOUNCE: append a block that extends our tip; a block a little above it means we
+    /// missed an ANNOUNCE or two (repaired from the announcer), far above it that we are
+    /// behind (a consensus round); a valid block beside ours (at our height or below, or
+    /// on a side branch) lost at its height and goes into the record. Either way the
+    /// announcer has told us its tip.
     fn on_announce(&mut self, now: Instant, from: SocketAddr, block: Block) {
         let height = block.height;
         let tip = |our_len| Report { height: height.saturating_add(1), hash: Some(block.hash.clone()), our_len };
@@ -228,7 +231,7 @@ impl Node {
                 Ok(()) => {
                     self.peers.raise_reported(from, report);
                     self.note_report(from, Via::Announce);
-                    self.block_added(false);
+                    self.block_added(now, Arrival::Announced { from });
                 }
                 Err(error) => {
                     tracing::debug!(%from, height, %error, "rejected an announced block");
@@ -241,16 +244,15 @@ impl Node {
                 }
             }
         } else if height > self.chain.len() {
-            // A known peer's block that could be real (it carries the work) means we are
-            // behind — or that it lies: ask everyone (a consensus round), never follow it
-            // alone, and not more often than every few seconds.
+            // A known peer's block that could be real (it carries the work) means we missed
+            // something — or that it lies: never follow it alone beyond what validates on
+            // our own tip, and ask everyone (a round) not more often than every few seconds.
             let plausible = check_standalone(&block, self.chain.limits()).is_ok();
             if plausible && self.peers.is_verified(&from) {
                 self.peers.raise_reported(from, tip(self.chain.len()));
                 self.note_report(from, Via::Announce);
-                if !self.start_asked_round(now, Trigger::Announce) {
-                    self.counters.announces_ignored += 1;
-                }
+                let shown = Shown { len: height.saturating_add(1), top: Some(block) };
+                self.on_longer_chain(now, from, shown, Trigger::Announce);
             } else if plausible {
                 self.counters.announces_ignored += 1;
             } else {
@@ -289,7 +291,7 @@ impl Node {
 
     /// A block our miner found: append, persist and announce it, unless the tip moved.
     /// A stale one — valid on a block we hold — goes into the record.
-    pub(super) fn on_mined(&mut self, _now: Instant, block: Block) {
+    pub(super) fn on_mined(&mut self, now: Instant, block: Block) {
         self.record.mined(&block);
         if let Err(error) = self.chain.append(block.clone()) {
             self.counters.stale_blocks += 1;
@@ -308,18 +310,27 @@ impl Node {
         for peer in self.peers.reachable_addrs() {
             self.send(peer, &announce);
         }
-        self.block_added(true);
+        self.block_added(now, Arrival::Mined);
     }
 
-    /// Reports the new tip block and refreshes the miner's job.
-    fn block_added(&mut self, ours: bool) {
+    /// Reports the new tip block, which `via` brought, relays it, moves a repair on and
+    /// refreshes the miner's job.
+    pub(super) fn block_added(&mut self, now: Instant, via: Arrival) {
         if let Some(tip) = self.chain.tip() {
-            let event =
-                Event::BlockAdded { height: tip.height, hash: tip.hash.clone(), mined_by: tip.mined_by.clone(), ours };
+            let ours = via == Arrival::Mined;
+            let event = Event::BlockAdded {
+                height: tip.height,
+                hash: tip.hash.clone(),
+                mined_by: tip.mined_by.clone(),
+                ours,
+                via,
+            };
             self.outputs.push_back(super::Output::ChainChanged { from: tip.height });
             self.emit(event);
         }
         self.note_own_chain();
+        self.relay_tip(via);
+        self.continue_repair(now);
         self.refresh_job();
     }
 }

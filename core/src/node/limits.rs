@@ -1,29 +1,39 @@
 //! Bounded bookkeeping: the set of FLOOD (or GOSSIP) ids already seen, per-address
 //! token buckets, and the forwarding budget — each counting what it refused.
 
+use super::packed;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// The most recent FLOODs, by originator and id, forgetting the oldest beyond `max`.
 /// Keyed by originator too: peers that number their FLOODs 1, 2, 3… (or share a
 /// random seed) must not shadow each other.
+///
+/// Each key is kept as a 64-bit hash salted with a secret of this peer's (16 bytes a
+/// key instead of ~150 for its text): two keys collide with probability 2⁻⁶⁴, and then
+/// a FLOOD merely looks seen; without the salt nobody can aim for a collision.
 #[derive(Debug)]
 pub struct SeenIds {
-    set: HashSet<String>,
-    order: VecDeque<String>,
+    set: HashSet<u64>,
+    order: VecDeque<u64>,
     max: usize,
+    salt: u128,
 }
 
 impl SeenIds {
-    /// An empty set remembering at most `max` ids.
-    pub fn new(max: usize) -> Self {
-        Self { set: HashSet::new(), order: VecDeque::new(), max: max.max(1) }
+    /// An empty set remembering at most `max` ids, its keys salted with `salt`.
+    pub fn new(max: usize, salt: u128) -> Self {
+        Self { set: HashSet::new(), order: VecDeque::new(), max: max.max(1), salt }
     }
 
     /// Records the FLOOD `id` of `host:port`; returns whether it was new.
     pub fn insert(&mut self, host: &str, port: u16, id: &str) -> bool {
-        let key = format!("{host}:{port} {id}");
+        let mut hasher = DefaultHasher::new();
+        (self.salt, host, port, id).hash(&mut hasher);
+        let key = hasher.finish();
         if self.set.contains(&key) {
             return false;
         }
@@ -32,7 +42,7 @@ impl SeenIds {
         {
             self.set.remove(&oldest);
         }
-        self.set.insert(key.clone());
+        self.set.insert(key);
         self.order.push_back(key);
         true
     }
@@ -43,18 +53,23 @@ impl SeenIds {
     }
 }
 
+/// A token bucket: its tokens and when it was last filled, in milliseconds since the
+/// limiter's epoch (16 bytes, so that thousands of sources cost little).
 #[derive(Clone, Copy, Debug)]
 struct Bucket {
     tokens: f64,
-    last: Instant,
+    last_ms: u64,
 }
 
 /// Token buckets per address: `rate` per second, bursts of `2 × rate`, at most
 /// `max_sources` tracked (idle ones are forgotten first; past that, new sources pass
-/// untracked — per-address limits cannot stop spoofed sources anyway).
+/// untracked — per-address limits cannot stop spoofed sources anyway). Keyed by the
+/// address packed in 8 bytes (`packed::key`).
 #[derive(Debug)]
 pub struct RateLimiter {
-    buckets: BTreeMap<SocketAddr, Bucket>,
+    buckets: BTreeMap<u64, Bucket>,
+    /// The moment bucket times count from (the first use).
+    epoch: Option<Instant>,
     rate: f64,
     burst: f64,
     max_sources: usize,
@@ -70,7 +85,7 @@ impl RateLimiter {
 
     /// A limiter of `rate` tokens per second per address, at most `burst` saved up.
     pub fn with_burst(rate: f64, burst: f64, max_sources: usize) -> Self {
-        Self { buckets: BTreeMap::new(), rate, burst, max_sources, refused: 0 }
+        Self { buckets: BTreeMap::new(), epoch: None, rate, burst, max_sources, refused: 0 }
     }
 
     /// Whether `addr` may send one more message at `now`.
@@ -80,16 +95,24 @@ impl RateLimiter {
 
     /// Whether `addr` may spend `n` tokens (messages, or bytes) at `now`.
     pub fn allow_n(&mut self, addr: SocketAddr, now: Instant, n: usize) -> bool {
-        if !self.buckets.contains_key(&addr) && self.buckets.len() >= self.max_sources {
-            self.forget_idle(now);
-            if self.buckets.len() >= self.max_sources {
-                return true;
+        let now_ms = self.millis(now);
+        let key = packed::key(addr);
+        let full = self.buckets.len() >= self.max_sources;
+        let bucket = match self.buckets.get_mut(&key) {
+            Some(bucket) => bucket,
+            None => {
+                if full {
+                    self.forget_idle(now_ms);
+                    if self.buckets.len() >= self.max_sources {
+                        return true;
+                    }
+                }
+                self.buckets.entry(key).or_insert(Bucket { tokens: self.burst, last_ms: now_ms })
             }
-        }
-        let bucket = self.buckets.entry(addr).or_insert(Bucket { tokens: self.burst, last: now });
-        let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
+        };
+        let elapsed = now_ms.saturating_sub(bucket.last_ms) as f64 / 1000.0;
         bucket.tokens = (bucket.tokens + elapsed * self.rate).min(self.burst);
-        bucket.last = now;
+        bucket.last_ms = now_ms;
         let n = n as f64;
         if bucket.tokens >= n {
             bucket.tokens -= n;
@@ -100,9 +123,15 @@ impl RateLimiter {
         }
     }
 
-    fn forget_idle(&mut self, now: Instant) {
+    /// `now` in milliseconds since the epoch (set by the first call).
+    fn millis(&mut self, now: Instant) -> u64 {
+        let epoch = *self.epoch.get_or_insert(now);
+        u64::try_from(now.saturating_duration_since(epoch).as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn forget_idle(&mut self, now_ms: u64) {
         let (rate, burst) = (self.rate, self.burst);
-        self.buckets.retain(|_, b| b.tokens + now.saturating_duration_since(b.last).as_secs_f64() * rate < burst);
+        self.buckets.retain(|_, b| b.tokens + now_ms.saturating_sub(b.last_ms) as f64 / 1000.0 * rate < burst);
     }
 
     /// Messages refused so far.
@@ -199,7 +228,7 @@ mod tests {
 
     #[test]
     fn seen_ids_forget_the_oldest() {
-        let mut seen = SeenIds::new(2);
+        let mut seen = SeenIds::new(2, 7);
         assert!(seen.insert("h", 1, "a"));
         assert!(!seen.insert("h", 1, "a"));
         assert!(seen.insert("h", 2, "a"), "another originator's id 'a'");

@@ -4,8 +4,9 @@
 //!
 //! Where things happen: `inbound.rs` answers each message type (a FLOOD is handled in
 //! `Node::on_flood`), `timers.rs` runs the periodic work, `agreement.rs` decides
-//! consensus rounds and adopts fetched chains, `sync/` fetches them, and `observe.rs`
-//! keeps the record (`record/`) of forks, reorganisations, rounds and peers' chains.
+//! consensus rounds and adopts fetched chains, `sync/` fetches them, `propagation/` gets
+//! new blocks to every peer (relays, repairs, tip probes), and `observe.rs` keeps the
+//! record (`record/`) of forks, reorganisations, rounds and peers' chains.
 
 mod agreement;
 mod config;
@@ -14,8 +15,10 @@ mod hosts;
 mod inbound;
 mod limits;
 mod observe;
+mod packed;
 mod peers;
 mod pending;
+mod propagation;
 pub mod record;
 mod snapshot;
 mod standing;
@@ -53,6 +56,8 @@ const FLOOD_REPLIES_PER_TARGET: u32 = 10;
 const STRANGER_BYTES_PER_SEC: u32 = 16 * 1024;
 /// Reply bytes per second to all strangers together.
 const ALL_STRANGERS_BYTES_PER_SEC: u32 = 2 * 1024 * 1024;
+/// Outputs the empty queue keeps room for (a burst beyond is given back once drained).
+const KEPT_OUTPUTS: usize = 64;
 /// The key of the one bucket shared by all strangers.
 const ALL_STRANGERS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
 
@@ -146,6 +151,8 @@ pub enum Event {
         mined_by: String,
         /// Whether our miner found it.
         ours: bool,
+        /// How it reached us.
+        via: Arrival,
     },
     /// A fetched chain was adopted from `fork` up (a reorganisation when `removed` > 0).
     ChainSynced {
@@ -203,6 +210,25 @@ pub enum Event {
     },
 }
 
+/// How a block appended on top of our chain reached us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "how", rename_all = "snake_case")]
+pub enum Arrival {
+    /// Our miner found it.
+    Mined,
+    /// A peer ANNOUNCEd it: its miner, or a peer relaying it.
+    Announced {
+        /// The announcing peer.
+        from: SocketAddr,
+    },
+    /// We fetched it from a peer that showed a longer chain than ours, which this block
+    /// extends (a missed ANNOUNCE, repaired).
+    Repaired {
+        /// The peer it was fetched from.
+        from: SocketAddr,
+    },
+}
+
 /// The network's chain meets fewer trailing zeros than we require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Mismatch {
@@ -232,6 +258,12 @@ pub struct Node {
     round: Option<Round>,
     last_round: Option<(Instant, RoundSummary)>,
     sync: Option<Sync>,
+    /// Blocks being fetched from a peer that showed a slightly longer chain.
+    repair: Option<propagation::Repair>,
+    /// Peers that failed a repair lately.
+    shelf: propagation::Shelf,
+    /// The tip probe waiting for its reply.
+    probe: Option<propagation::Probe>,
     fallbacks: Vec<Group>,
     /// Chains whose sync failed lately: not tried again for a while.
     failed_targets: FailedTargets,
@@ -259,10 +291,12 @@ impl Node {
         let ip = config.host.parse::<IpAddr>().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
         let me = SocketAddr::new(ip, config.port);
         let limits = *chain.limits();
+        let mut rng = fastrand::Rng::with_seed(config.seed);
+        let salt = rng.u128(..);
         let mut node = Self {
             me,
             peers: PeerTable::new(config.max_peers),
-            seen: SeenIds::new(config.max_seen_ids),
+            seen: SeenIds::new(config.max_seen_ids, salt),
             hosts: Hosts::default(),
             forwards: ForwardBudget::new(),
             limiter: RateLimiter::new(config.rate_per_source, 4096),
@@ -276,13 +310,16 @@ impl Node {
             round: None,
             last_round: None,
             sync: None,
+            repair: None,
+            shelf: propagation::Shelf::default(),
+            probe: None,
             fallbacks: Vec::new(),
             failed_targets: FailedTargets::default(),
             failed_sync: None,
             mismatch: None,
             record: Record::default(),
             joined: config.well_known.is_none(),
-            rng: fastrand::Rng::with_seed(config.seed),
+            rng,
             outputs: VecDeque::new(),
             timers: timers::Timers::new(&config, now),
             counters: Counters::default(),
@@ -321,7 +358,12 @@ impl Node {
 
     /// The next output, if any.
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.outputs.pop_front()
+        let output = self.outputs.pop_front();
+        if output.is_none() && self.outputs.capacity() > KEPT_OUTPUTS {
+            // A keep-alive to a thousand peers leaves a queue of that many: give it back.
+            self.outputs.shrink_to(KEPT_OUTPUTS);
+        }
+        output
     }
 
     /// Handles one input at `now`.

@@ -66,6 +66,16 @@ pub struct Counters {
     pub forwards_refused: u64,
     /// GET_BLOCKs sent again after a timeout.
     pub block_retries: u64,
+    /// Blocks we relayed (ANNOUNCEs sent on to random peers).
+    pub blocks_relayed: u64,
+    /// Tip probes sent (a STATS to one random peer).
+    pub tip_probes: u64,
+    /// Repairs started: fetching the few blocks a peer showed we lack.
+    pub repairs_started: u64,
+    /// Blocks appended by repairs.
+    pub blocks_repaired: u64,
+    /// Repairs that ended in a consensus round instead.
+    pub repairs_failed: u64,
     /// Syncs that gave up.
     pub sync_failures: u64,
     /// Chains not fetched again because their sync had failed a short while before.
@@ -262,7 +272,7 @@ impl Node {
                     hash: p.reported.as_ref().and_then(|r| r.hash.clone()),
                     agrees: standing == Standing::Agrees,
                     standing,
-                    traffic: p.traffic.clone(),
+                    traffic: p.traffic.by_kind(),
                 }
             })
             .collect();
@@ -327,6 +337,7 @@ impl Trigger {
             Trigger::Join => "join",
             Trigger::Request => "requested by a peer",
             Trigger::Announce => "a peer announced a longer chain",
+            Trigger::Behind => "a peer showed a longer chain",
             Trigger::Manual => "manual",
         }
     }

@@ -1,6 +1,6 @@
 //! The node's periodic work: the keep-alive FLOOD (or GOSSIP), peer expiry, the join
-//! round and periodic consensus rounds, self-fed words, and the deadlines of rounds and
-//! syncs.
+//! round and periodic consensus rounds, self-fed words, tip probes, and the deadlines of
+//! rounds, syncs and repairs.
 
 use super::words::WORDS;
 use super::{Config, Event, Node, Trigger};
@@ -17,6 +17,8 @@ pub(super) struct Timers {
     next_consensus: Instant,
     next_words: Instant,
     join_round: Option<Instant>,
+    /// When the next tip probe is due (`None`: probes are off).
+    pub(super) next_probe: Option<Instant>,
     /// When a CONSENSUS or an ANNOUNCE above our tip may next start a round.
     pub(super) asked_round: Instant,
 }
@@ -28,6 +30,7 @@ impl Timers {
             next_consensus: now + config.consensus_interval,
             next_words: now + config.startup_delay,
             join_round: config.well_known.map(|_| now + config.startup_delay),
+            next_probe: config.tip_probe_interval.map(|interval| now + interval),
             asked_round: now,
         }
     }
@@ -69,6 +72,8 @@ impl Node {
         self.hosts.expire(now);
         self.progress_round(now);
         self.progress_sync(now);
+        self.progress_repair(now);
+        self.progress_probe(now);
     }
 
     /// The next moment `handle_timeout` has work.
@@ -81,6 +86,8 @@ impl Node {
             self.round_deadline(),
             self.hosts.next_expiry(),
             self.sync.as_ref().map(|s| s.next_deadline(self.config.block_timeout, self.config.sync_stall)),
+            self.repair_deadline(),
+            self.probe_deadline(),
         ];
         for deadline in deadlines.into_iter().flatten() {
             next = next.min(deadline);

@@ -93,8 +93,25 @@ pub enum Message {
     },
 }
 
+/// Every value [`Message::kind`] takes: the message types as we write them, then
+/// "UNKNOWN" for any other.
+pub const KINDS: [&str; 12] = [
+    "FLOOD",
+    "FLOOD-REPLY",
+    "GOSSIP",
+    "GOSSIP_REPLY",
+    "STATS",
+    "STATS_REPLY",
+    "GET_BLOCK",
+    "GET_BLOCK_REPLY",
+    "ANNOUNCE",
+    "NEW_WORD",
+    "CONSENSUS",
+    "UNKNOWN",
+];
+
 impl Message {
-    /// The wire name of the message type, for counters and logs.
+    /// The wire name of the message type, for counters and logs (one of [`KINDS`]).
     pub fn kind(&self) -> &'static str {
         match self {
             Message::Flood(flood) => flood.generation.join_type(),

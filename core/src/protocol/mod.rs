@@ -8,7 +8,7 @@ mod message;
 
 pub use decode::{DecodeError, MAX_HEIGHT, MAX_HOST_CHARS, MAX_ID_CHARS, MAX_NAME_CHARS, block_from_value, decode};
 pub use detect::{Detector, Evidence};
-pub use message::{BlockReply, Flood, FloodReply, Message, StatsReply};
+pub use message::{BlockReply, Flood, FloodReply, KINDS, Message, StatsReply};
 
 /// Largest datagram we send: most peers read with a 1024-byte buffer.
 pub const MAX_SEND: usize = 1024;

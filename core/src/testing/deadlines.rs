@@ -5,57 +5,62 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::net::SocketAddr;
 use std::time::Instant;
 
-/// A deadline entry: (when, the node's address for a deterministic tie order, its index).
-type Entry = Reverse<(Instant, SocketAddr, usize)>;
+/// A deadline entry: (when, the node's number — the tie order).
+type Entry = Reverse<(Instant, usize)>;
 
-/// The next deadline of every node, by index.
+/// The next deadline of every node, by number.
 #[derive(Debug, Default)]
 pub(super) struct Deadlines {
     heap: BinaryHeap<Entry>,
-    current: Vec<Option<(Instant, SocketAddr)>>,
+    current: Vec<Option<Instant>>,
 }
 
 impl Deadlines {
-    /// Sets node `index`'s (at `addr`) next deadline to `at`.
-    pub(super) fn set(&mut self, index: usize, addr: SocketAddr, at: Option<Instant>) {
-        if self.current.len() <= index {
-            self.current.resize(index + 1, None);
+    /// Sets node `node`'s next deadline to `at`.
+    pub(super) fn set(&mut self, node: usize, at: Option<Instant>) {
+        if self.current.len() <= node {
+            self.current.resize(node + 1, None);
         }
-        let entry = at.map(|t| (t, addr));
-        if self.current[index] == entry {
+        if self.current[node] == at {
             return;
         }
-        self.current[index] = entry;
+        self.current[node] = at;
         if let Some(t) = at {
-            self.heap.push(Reverse((t, addr, index)));
+            self.heap.push(Reverse((t, node)));
         }
         if self.heap.len() > 2 * self.current.len() + 64 {
             self.sweep();
         }
     }
 
-    /// The earliest deadline and its node's index (ties: the lower address first).
-    pub(super) fn next(&mut self) -> Option<(Instant, usize)> {
-        while let Some(Reverse((t, addr, index))) = self.heap.peek().copied() {
-            if self.current[index] == Some((t, addr)) {
-                return Some((t, index));
+    /// The earliest deadline.
+    pub(super) fn next(&mut self) -> Option<Instant> {
+        while let Some(Reverse((t, node))) = self.heap.peek().copied() {
+            if self.current[node] == Some(t) {
+                return Some(t);
             }
             self.heap.pop();
         }
         None
     }
 
+    /// Takes the nodes whose deadline comes before `horizon` (earliest first, ties by
+    /// number) into `due`; their deadlines are unset until set again.
+    pub(super) fn take_before(&mut self, horizon: Instant, due: &mut Vec<usize>) {
+        while let Some(t) = self.next().filter(|t| *t < horizon) {
+            if let Some(Reverse((_, node))) = self.heap.pop() {
+                debug_assert_eq!(self.current[node], Some(t));
+                self.current[node] = None;
+                due.push(node);
+            }
+        }
+    }
+
     /// Rebuilds the heap from the live deadlines alone.
     fn sweep(&mut self) {
-        self.heap = self
-            .current
-            .iter()
-            .enumerate()
-            .filter_map(|(index, entry)| entry.map(|(t, addr)| Reverse((t, addr, index))))
-            .collect();
+        self.heap = self.current.iter().enumerate().filter_map(|(node, at)| at.map(|t| Reverse((t, node)))).collect();
     }
 }
 
@@ -64,24 +69,28 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    fn addr(port: u16) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], port))
-    }
-
     #[test]
-    fn the_earliest_live_deadline_comes_first() {
+    fn the_earliest_live_deadlines_come_first() {
         let t0 = Instant::now();
         let at = |ms| Some(t0 + Duration::from_millis(ms));
         let mut deadlines = Deadlines::default();
-        deadlines.set(0, addr(2), at(30));
-        deadlines.set(1, addr(1), at(10));
-        deadlines.set(2, addr(3), at(10));
-        assert_eq!(deadlines.next(), Some((t0 + Duration::from_millis(10), 1)), "ties go to the lower address");
-        deadlines.set(1, addr(1), at(50));
-        deadlines.set(2, addr(3), None);
-        assert_eq!(deadlines.next(), Some((t0 + Duration::from_millis(30), 0)), "stale entries are skipped");
-        deadlines.set(0, addr(2), None);
-        assert_eq!(deadlines.next(), Some((t0 + Duration::from_millis(50), 1)));
+        deadlines.set(0, at(30));
+        deadlines.set(2, at(10));
+        deadlines.set(1, at(10));
+        assert_eq!(deadlines.next(), at(10));
+        deadlines.set(1, at(50));
+        deadlines.set(2, None);
+        assert_eq!(deadlines.next(), at(30), "stale entries are skipped");
+        let mut due = Vec::new();
+        deadlines.take_before(t0 + Duration::from_millis(50), &mut due);
+        assert_eq!(due, vec![0], "only what comes before the horizon");
+        deadlines.set(3, at(40));
+        deadlines.set(4, at(40));
+        deadlines.take_before(t0 + Duration::from_millis(51), &mut due);
+        assert_eq!(due, vec![0, 3, 4, 1], "in time order, ties by number");
+        assert_eq!(deadlines.next(), None);
+        deadlines.set(1, at(50));
+        assert_eq!(deadlines.next(), at(50), "a taken node's deadline can be set again, even to the same time");
     }
 
     #[test]
@@ -89,9 +98,9 @@ mod tests {
         let t0 = Instant::now();
         let mut deadlines = Deadlines::default();
         for ms in 0..10_000 {
-            deadlines.set(ms % 3, addr(ms as u16 % 3), Some(t0 + Duration::from_millis(ms as u64)));
+            deadlines.set(ms % 3, Some(t0 + Duration::from_millis(ms as u64)));
         }
         assert!(deadlines.heap.len() <= 2 * 3 + 64);
-        assert_eq!(deadlines.next(), Some((t0 + Duration::from_millis(9_997), 1)));
+        assert_eq!(deadlines.next(), Some(t0 + Duration::from_millis(9_997)));
     }
 }

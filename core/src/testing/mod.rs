@@ -1,6 +1,6 @@
 //! Test support (feature `testing`): quick chain builders, SimNet — many Nodes on a virtual
-//! clock with seeded loss and latency —, the scale scenario measured on it (`scale`), a
-//! record of forks filled to its bounds (`record`),
+//! clock with seeded loss and latency, on as many threads as asked —, the scale scenario
+//! measured on it (`scale`), a record of forks filled to its bounds (`record`),
 //! scripted and hostile inputs for the fuzz targets, and the CUDA kernel's reference
 //! searches (`cuda`).
 
@@ -9,11 +9,13 @@ mod deadlines;
 mod flight;
 mod fuzz;
 mod hostile;
+mod parallel;
 mod record;
 pub mod scale;
 mod script;
 mod simnet;
 mod traffic;
+mod window;
 
 pub use fuzz::exercise_node;
 pub use hostile::{exercise_decode, hostile_datagram, log_everything};

@@ -1,27 +1,30 @@
 //! SimNet: many Nodes on one virtual clock, joined by a network with seeded loss,
-//! latency (and so reordering) and duplication. Runs are reproducible for a given seed.
+//! latency (and so reordering) and duplication. Runs are reproducible for a given seed,
+//! and the same on any number of threads.
 //!
-//! Each step handles the earliest thing due: a datagram's arrival (a min-heap by arrival
-//! time) or a node's deadline (a min-heap of each node's next timer or mined block,
-//! refreshed after every input the node handles), so a step costs O(log N) plus the
-//! node's own work. Every datagram is counted per node and message type (`traffic`).
+//! Time advances in windows as long as the least latency: nothing a node sends can arrive
+//! before the window ends, so what falls due at different nodes within it is independent
+//! (conservative parallel discrete-event simulation; `parallel.rs`). Each node handles its
+//! datagrams and deadlines of the window in time order (`window.rs`); the network's
+//! randomness — loss, latency, duplication, its miner's times — comes from the node's own
+//! generator; and datagrams are ordered by arrival, then sender, then the sender's own
+//! count. Every datagram is counted per node and message type (`traffic`).
 
+use super::TEST_EPOCH;
 use super::deadlines::Deadlines;
 use super::flight::{Datagram, InFlight};
-use super::mine_naive;
-use super::traffic::{self, ByKind, Kinds};
+use super::parallel::{self, Network};
+use super::traffic::{self, ByKind};
+use super::window::{Produced, Wire, deliver, drain};
 use crate::chain::Chain;
 use crate::miner::Job;
-use crate::node::{Command, Config, Event, Input, Node, Output};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::node::{Command, Config, Event, Input, Node};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 /// Rewrites (or drops, by returning `false`) a datagram a misbehaving node sends.
-pub type Tamper = Box<dyn FnMut(&mut Vec<u8>) -> bool>;
-
-/// Steps at one virtual instant after which the network is taken to be livelocked.
-const LIVELOCK_STEPS: u64 = 10_000_000;
+pub type Tamper = Box<dyn FnMut(&mut Vec<u8>) -> bool + Send>;
 
 /// One node of a SimNet.
 pub struct SimNode {
@@ -31,9 +34,23 @@ pub struct SimNode {
     pub online: bool,
     /// Applied to everything this node sends.
     pub tamper: Option<Tamper>,
-    addr: SocketAddr,
-    job: Option<(Instant, Job)>,
-    traffic: ByKind,
+    pub(super) addr: SocketAddr,
+    /// Its number: its place in the SimNet, and its rank in ties.
+    pub(super) number: usize,
+    pub(super) job: Option<(Instant, Job)>,
+    pub(super) traffic: ByKind,
+    /// The network's randomness for what this node sends, and its miner's times.
+    pub(super) rng: fastrand::Rng,
+    /// Datagrams this node has put on the wire.
+    pub(super) sent: u64,
+}
+
+impl SimNode {
+    /// The node's next moment of work: a timer, or the block its miner finds.
+    pub(super) fn deadline(&self) -> Option<Instant> {
+        let mined = self.job.as_ref().map(|(t, _)| *t);
+        [mined, self.node.poll_timeout()].into_iter().flatten().min()
+    }
 }
 
 /// What happened to the datagrams the nodes sent, network-wide.
@@ -51,28 +68,41 @@ pub struct NetStats {
     pub undeliverable: u64,
 }
 
+impl std::ops::AddAssign for NetStats {
+    fn add_assign(&mut self, other: NetStats) {
+        self.sent += other.sent;
+        self.lost += other.lost;
+        self.duplicated += other.duplicated;
+        self.delivered += other.delivered;
+        self.undeliverable += other.undeliverable;
+    }
+}
+
 /// Many nodes on one virtual clock, joined by a network with seeded loss, latency
 /// (and so reordering) and duplication. Runs are reproducible for a given seed.
 pub struct SimNet {
     now: Instant,
     start: Instant,
+    seed: u64,
     nodes: Vec<SimNode>,
-    index: BTreeMap<SocketAddr, usize>,
+    /// Node numbers by address (looked up for every datagram sent).
+    index: HashMap<SocketAddr, usize>,
     flight: InFlight,
     deadlines: Deadlines,
     /// Nodes lent out by `sim_node`, whose deadline may have changed.
     dirty: Vec<usize>,
-    kinds: Kinds,
-    rng: fastrand::Rng,
     stats: NetStats,
     /// Probability that a datagram is lost.
     pub loss: f64,
     /// Probability that a datagram arrives twice.
     pub duplicate: f64,
-    /// One-way latency range (uniform): a wide range reorders datagrams.
+    /// One-way latency range (uniform): a wide range reorders datagrams. The least
+    /// latency is also how far the nodes may run apart.
     pub latency: (Duration, Duration),
     /// Virtual time a miner needs for a block.
     pub block_time: Duration,
+    /// Threads the nodes run on (the run is the same on any number).
+    pub threads: usize,
     /// Everything the nodes reported, in order.
     pub events: Vec<(Duration, SocketAddr, Event)>,
     /// The network's host names (lower case): a node's lookup is answered at once.
@@ -82,24 +112,24 @@ pub struct SimNet {
 }
 
 impl SimNet {
-    /// An empty, lossless network with 1–5 ms latency.
+    /// An empty, lossless network with 1–5 ms latency, on one thread.
     pub fn new(seed: u64) -> Self {
         let now = Instant::now();
         Self {
             now,
             start: now,
+            seed,
             nodes: Vec::new(),
-            index: BTreeMap::new(),
+            index: HashMap::new(),
             flight: InFlight::default(),
             deadlines: Deadlines::default(),
             dirty: Vec::new(),
-            kinds: Kinds::default(),
-            rng: fastrand::Rng::with_seed(seed),
             stats: NetStats::default(),
             loss: 0.0,
             duplicate: 0.0,
             latency: (Duration::from_millis(1), Duration::from_millis(5)),
             block_time: Duration::from_secs(10),
+            threads: 1,
             events: Vec::new(),
             names: BTreeMap::new(),
             partition: None,
@@ -112,32 +142,45 @@ impl SimNet {
     }
 
     /// Default settings for node `i`, joining through `well_known` (if any), at
-    /// `difficulty`, seeded from the node's number.
+    /// `difficulty`, seeded from the node's number, its wall clock starting at
+    /// [`TEST_EPOCH`] (so that the GOSSIP blocks it mines are the same on every run).
     pub fn config(i: u16, well_known: Option<u16>, difficulty: u32) -> Config {
         let mut config = Config::new(format!("node{i}"), "127.0.0.1", 9000 + i);
         config.well_known = well_known.map(Self::addr);
         config.difficulty = difficulty;
         config.seed = u64::from(i) + 1;
+        config.unix_start = TEST_EPOCH;
         config
     }
 
-    /// Starts a node with `config` and `chain` now; returns its address.
+    /// Starts a node with `config` and `chain` now (replacing any at its address);
+    /// returns its address.
     pub fn add(&mut self, config: Config, chain: Chain) -> SocketAddr {
         let addr = SocketAddr::from(([127, 0, 0, 1], config.port));
+        let number = self.index.get(&addr).copied().unwrap_or(self.nodes.len());
+        // Each node's network randomness has a stream of its own, from the seed, its
+        // number and how many nodes were started before it.
+        let stream =
+            self.seed ^ (number as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ ((self.nodes.len() as u64) << 40);
         let node = Node::new(config, chain, self.now);
-        let sim = SimNode { node, online: true, tamper: None, addr, job: None, traffic: ByKind::new() };
-        let i = match self.index.get(&addr) {
-            Some(&i) => {
-                self.nodes[i] = sim;
-                i
-            }
-            None => {
-                self.nodes.push(sim);
-                self.index.insert(addr, self.nodes.len() - 1);
-                self.nodes.len() - 1
-            }
+        let sim = SimNode {
+            node,
+            online: true,
+            tamper: None,
+            addr,
+            number,
+            job: None,
+            traffic: ByKind::new(),
+            rng: fastrand::Rng::with_seed(stream),
+            sent: 0,
         };
-        self.settle(i);
+        if number == self.nodes.len() {
+            self.nodes.push(sim);
+            self.index.insert(addr, number);
+        } else {
+            self.nodes[number] = sim;
+        }
+        self.settle(number, |_, _, _, _| {});
         addr
     }
 
@@ -155,7 +198,9 @@ impl SimNet {
 
     /// All node addresses, in order.
     pub fn addrs(&self) -> Vec<SocketAddr> {
-        self.index.keys().copied().collect()
+        let mut addrs: Vec<SocketAddr> = self.nodes.iter().map(|n| n.addr).collect();
+        addrs.sort_unstable();
+        addrs
     }
 
     /// The virtual time now.
@@ -181,15 +226,15 @@ impl SimNet {
     /// Gives `addr` a command now.
     pub fn command(&mut self, addr: SocketAddr, command: Command) {
         let i = self.index[&addr];
-        self.nodes[i].node.handle_input(self.now, Input::Command(command));
-        self.settle(i);
+        self.settle(i, |sim, now, _, _| sim.node.handle_input(now, Input::Command(command)));
     }
 
     /// Delivers `bytes` to `to` as if sent from `from`, now.
     pub fn inject(&mut self, to: SocketAddr, from: SocketAddr, bytes: Vec<u8>) {
         if let Some(&i) = self.index.get(&to) {
-            let kind = self.kinds.of(&bytes);
-            self.deliver(i, Datagram { to, from, kind, bytes });
+            let kind = traffic::kind_of(&bytes);
+            let datagram = Datagram { to_node: Some(i), from, kind, bytes };
+            self.settle(i, |sim, now, wire, out| deliver(sim, now, datagram, wire, out));
         }
     }
 
@@ -208,127 +253,35 @@ impl SimNet {
     pub fn run_for(&mut self, duration: Duration) {
         let end = self.now + duration;
         for i in std::mem::take(&mut self.dirty) {
-            self.refresh(i);
+            self.deadlines.set(i, self.nodes[i].deadline());
         }
-        let mut steps_now: u64 = 0;
-        loop {
-            let next_datagram = self.flight.next_arrival();
-            let next_node = self.deadlines.next();
-            let next = [next_datagram, next_node.map(|(t, _)| t)].into_iter().flatten().min();
-            match next {
-                Some(t) if t <= end => {
-                    steps_now = if t > self.now { 0 } else { steps_now + 1 };
-                    assert!(steps_now < LIVELOCK_STEPS, "SimNet livelock at {:?}", self.elapsed());
-                    self.now = self.now.max(t);
-                }
-                _ => {
-                    self.now = end;
-                    return;
-                }
-            }
-            if next_datagram.is_some_and(|t| t <= self.now) {
-                let Some(datagram) = self.flight.pop() else {
-                    continue;
-                };
-                match self.index.get(&datagram.to).copied().filter(|i| self.nodes[*i].online) {
-                    Some(i) => self.deliver(i, datagram),
-                    None => self.stats.undeliverable += 1,
-                }
-            } else if let Some((_, i)) = next_node {
-                self.step_node(i);
-            }
-        }
+        let (threads, lookahead) = (self.threads, self.latency.0);
+        self.with_network(|nodes, network, wire| parallel::run(nodes, network, wire, (end, lookahead), threads));
+        self.now = end;
     }
 
-    /// Hands node `i` a datagram now.
-    fn deliver(&mut self, i: usize, Datagram { from, kind, bytes, .. }: Datagram) {
-        self.stats.delivered += 1;
-        let sim = &mut self.nodes[i];
-        traffic::record(&mut sim.traffic, kind, bytes.len(), true);
-        sim.node.handle_input(self.now, Input::Datagram { from, bytes });
-        self.settle(i);
-    }
-
-    /// Node `i`'s deadline has come: its miner found a block, or a timer is due.
-    fn step_node(&mut self, i: usize) {
+    /// Lets node `i` do something now (`act`), then moves its outputs into the network
+    /// and refreshes its deadline.
+    fn settle(&mut self, i: usize, act: impl FnOnce(&mut SimNode, Instant, &Wire, &mut Produced)) {
         let now = self.now;
-        let sim = &mut self.nodes[i];
-        if let Some((at, job)) = sim.job.take() {
-            if at <= now {
-                let block = mine_naive(&job);
-                sim.node.handle_input(now, Input::Mined(block));
-            } else {
-                sim.job = Some((at, job));
-            }
-        }
-        if sim.node.poll_timeout().is_some_and(|t| t <= now) {
-            sim.node.handle_timeout(now);
-        }
-        self.settle(i);
+        self.with_network(|nodes, mut network, wire| {
+            let mut out = Produced::default();
+            let sim = &mut nodes[i];
+            act(sim, now, wire, &mut out);
+            drain(sim, now, wire, &mut out);
+            out.deadlines.push((i, sim.deadline()));
+            parallel::merge(&mut network, out);
+        });
     }
 
-    /// After node `i` handled something: moves its outputs into the network and
-    /// refreshes its deadline.
-    fn settle(&mut self, i: usize) {
-        self.drain(i);
-        self.refresh(i);
-    }
-
-    fn refresh(&mut self, i: usize) {
-        let sim = &self.nodes[i];
-        let mined = sim.job.as_ref().map(|(t, _)| *t);
-        let next = [mined, sim.node.poll_timeout()].into_iter().flatten().min();
-        self.deadlines.set(i, sim.addr, next);
-    }
-
-    /// Moves node `i`'s outputs into the network.
-    fn drain(&mut self, i: usize) {
-        let now = self.now;
-        let elapsed = self.elapsed();
-        let sim = &mut self.nodes[i];
-        let addr = sim.addr;
-        let mut lookups = Vec::new();
-        while let Some(output) = sim.node.poll_output() {
-            match output {
-                Output::Send { to, mut bytes } => {
-                    if !sim.online || sim.tamper.as_mut().is_some_and(|t| !t(&mut bytes)) {
-                        continue;
-                    }
-                    self.stats.sent += 1;
-                    let kind = self.kinds.of(&bytes);
-                    traffic::record(&mut sim.traffic, kind, bytes.len(), false);
-                    if self.partition.as_ref().is_some_and(|side| side.contains(&addr) != side.contains(&to)) {
-                        self.stats.lost += 1;
-                        continue;
-                    }
-                    let copies = if self.rng.f64() < self.duplicate { 2 } else { 1 };
-                    self.stats.duplicated += copies - 1;
-                    for copy in 1..=copies {
-                        if self.rng.f64() < self.loss {
-                            self.stats.lost += 1;
-                            continue;
-                        }
-                        let (lo, hi) = self.latency;
-                        let delay = lo + (hi - lo).mul_f64(self.rng.f64());
-                        let bytes = if copy == copies { std::mem::take(&mut bytes) } else { bytes.clone() };
-                        self.flight.push(now + delay, Datagram { to, from: addr, kind, bytes });
-                    }
-                }
-                Output::MinerJob(job) => {
-                    let at = now + self.block_time.mul_f64(0.5 + self.rng.f64());
-                    sim.job = job.map(|j| (at, j));
-                }
-                Output::Resolve { host } => lookups.push(host),
-                Output::ChainChanged { .. } => {}
-                Output::Event(event) => self.events.push((elapsed, addr, event)),
-            }
-        }
-        if !lookups.is_empty() {
-            for host in lookups {
-                let ip = self.names.get(&host.to_ascii_lowercase()).copied();
-                sim.node.handle_input(now, Input::Resolved { host, ip });
-            }
-            self.drain(i);
-        }
+    /// Runs `work` on the nodes, the network's moving parts and its settings; keeps the
+    /// events it reports.
+    fn with_network(&mut self, work: impl FnOnce(&mut [SimNode], Network, &Wire)) {
+        let (loss, duplicate, latency, block_time) = (self.loss, self.duplicate, self.latency, self.block_time);
+        let Self { nodes, index, names, partition, flight, deadlines, stats, start, events, .. } = self;
+        let wire = Wire { loss, duplicate, latency, block_time, index, names, partition: partition.as_ref() };
+        let mut reported = Vec::new();
+        work(nodes, Network { flight, deadlines, stats, events: &mut reported }, &wire);
+        events.extend(reported.into_iter().map(|(at, addr, event)| (at - *start, addr, event)));
     }
 }

@@ -3,7 +3,7 @@
 //! knows; this book keeps everything, for the whole run.
 
 use crate::node::Traffic;
-use crate::protocol::decode;
+use crate::protocol::{KINDS, decode};
 use std::collections::BTreeMap;
 
 /// The type of a datagram that does not decode.
@@ -12,29 +12,13 @@ pub const MALFORMED: &str = "MALFORMED";
 /// Traffic by message type.
 pub type ByKind = BTreeMap<&'static str, Traffic>;
 
-/// Names message types cheaply: our encoder writes `type` first, so the bytes after
-/// `{"type":"` name it; each name seen is decoded once and remembered (a handful, so a
-/// list). A datagram that does not start so is decoded in full.
-#[derive(Debug, Default)]
-pub(super) struct Kinds {
-    known: Vec<(Vec<u8>, &'static str)>,
-}
-
-impl Kinds {
-    /// The message type of `bytes` (its [`crate::protocol::Message::kind`]).
-    pub(super) fn of(&mut self, bytes: &[u8]) -> &'static str {
-        let Some(name) = type_name(bytes) else {
-            return decoded_kind(bytes);
-        };
-        if let Some((_, kind)) = self.known.iter().find(|(known, _)| known == name) {
-            return kind;
-        }
-        let kind = decoded_kind(bytes);
-        if kind != MALFORMED {
-            self.known.push((name.to_vec(), kind));
-        }
-        kind
-    }
+/// The message type of `bytes` (its [`crate::protocol::Message::kind`]), named cheaply:
+/// our encoder writes `type` first, spelt as [`KINDS`] has it, so the bytes after
+/// `{"type":"` name it. Anything else — another spelling, another field order — is
+/// decoded in full.
+pub(super) fn kind_of(bytes: &[u8]) -> &'static str {
+    let sent = type_name(bytes).and_then(|name| KINDS.iter().find(|kind| kind.as_bytes() == name));
+    sent.copied().unwrap_or_else(|| decoded_kind(bytes))
 }
 
 fn decoded_kind(bytes: &[u8]) -> &'static str {
@@ -64,24 +48,39 @@ pub(super) fn record(book: &mut ByKind, kind: &'static str, len: usize, received
 mod tests {
     use super::*;
     use crate::chain::Generation;
-    use crate::protocol::{FloodReply, Message};
+    use crate::protocol::{BlockReply, FloodReply, Message, StatsReply};
 
     #[test]
     fn kinds_are_named_like_the_node_names_them() {
-        let mut kinds = Kinds::default();
         let join_reply = |generation| {
             Message::FloodReply(FloodReply { generation, host: "127.0.0.1".into(), port: 1, name: "n".into() })
         };
         let reply = join_reply(Generation::Flood);
-        assert_eq!(kinds.of(&reply.encode()), "FLOOD-REPLY");
-        assert_eq!(kinds.of(&reply.encode()), "FLOOD-REPLY", "remembered");
-        assert_eq!(kinds.of(br#"{"type":"FLOOD_REPLY","host":"127.0.0.1","port":2}"#), "FLOOD-REPLY");
-        assert_eq!(kinds.of(br#"{"port":2,"type":"STATS"}"#), "STATS");
+        assert_eq!(kind_of(&reply.encode()), "FLOOD-REPLY");
+        assert_eq!(kind_of(br#"{"type":"FLOOD_REPLY","host":"127.0.0.1","port":2}"#), "FLOOD-REPLY");
+        assert_eq!(kind_of(br#"{"port":2,"type":"STATS"}"#), "STATS");
         let gossip = join_reply(Generation::Gossip);
-        assert_eq!(kinds.of(&gossip.encode()), gossip.kind());
+        assert_eq!(kind_of(&gossip.encode()), gossip.kind());
         assert_ne!(gossip.kind(), "FLOOD-REPLY");
-        assert_eq!(kinds.of(b"{}"), "UNKNOWN");
-        assert_eq!(kinds.of(b"not json"), MALFORMED);
+        let block = crate::testing::chain_of(1, 1, "m").tip().cloned().unwrap();
+        let every_type = [
+            Message::Stats,
+            Message::StatsReply(StatsReply { height: 1, hash: Some(block.hash.clone()) }),
+            Message::GetBlock { height: 3 },
+            Message::GetBlockReply(BlockReply::Block(block.clone())),
+            Message::GetBlockReply(BlockReply::Missing(Generation::Gossip)),
+            Message::Announce(block),
+            Message::NewWord { word: "w".into() },
+            Message::Consensus,
+            reply,
+            gossip,
+        ];
+        for message in every_type {
+            assert!(KINDS.contains(&message.kind()), "{message:?}");
+            assert_eq!(kind_of(&message.encode()), message.kind());
+        }
+        assert_eq!(kind_of(b"{}"), "UNKNOWN");
+        assert_eq!(kind_of(b"not json"), MALFORMED);
     }
 
     #[test]

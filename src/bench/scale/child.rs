@@ -23,18 +23,51 @@ pub struct Measured {
     pub peak_rss_mib: f64,
 }
 
-/// Runs `peers` peers of `generation` for `minutes` (or until `budget` of wall time is
-/// spent) and prints the figures as JSON.
-pub fn run(peers: u16, minutes: u32, seed: u64, generation: Generation, budget: Duration) -> anyhow::Result<()> {
-    let mut params = ScaleParams::campus(peers, minutes, seed);
-    params.generation = generation;
+/// What one size's process is asked to run.
+#[derive(Debug, clap::Args)]
+pub struct ChildArgs {
+    /// Peers in the network.
+    #[arg(long)]
+    pub peers: u16,
+    /// Virtual minutes measured.
+    #[arg(long)]
+    pub minutes: u32,
+    /// The seed.
+    #[arg(long)]
+    pub seed: u64,
+    /// The protocol generation.
+    #[arg(long)]
+    pub protocol: Generation,
+    /// Wall-clock seconds before the run is stopped.
+    #[arg(long)]
+    pub budget: f64,
+    /// Percentage of datagrams lost.
+    #[arg(long)]
+    pub loss: f64,
+    /// Blocks spread by the miner's ANNOUNCE alone.
+    #[arg(long)]
+    pub announce_only: bool,
+    /// Threads the simulation runs on.
+    #[arg(long)]
+    pub threads: usize,
+}
+
+/// Runs the size `args` asks for (until it ends or its budget of wall time is spent)
+/// and prints the figures as JSON.
+pub fn run(args: &ChildArgs) -> anyhow::Result<()> {
+    let mut params = ScaleParams::campus(args.peers, args.minutes, args.seed);
+    params.generation = args.protocol;
+    params.loss = args.loss / 100.0;
+    params.announce_only = args.announce_only;
+    params.threads = args.threads;
     let mut run = ScaleRun::new(params);
     let rss_before = proc_status_kb("VmRSS")?;
     let started = Instant::now();
+    let budget = Duration::from_secs_f64(args.budget);
     while started.elapsed() < budget && run.step() {}
     let wall_s = started.elapsed().as_secs_f64();
     let report = run.report();
-    let nodes = f64::from(peers) + 1.0;
+    let nodes = f64::from(args.peers) + 1.0;
     let measured = Measured {
         rss_per_node_kib: (proc_status_kb("VmRSS")? - rss_before) / nodes,
         peak_rss_mib: proc_status_kb("VmHWM")? / 1024.0,

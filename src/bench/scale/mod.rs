@@ -8,7 +8,7 @@ mod chart;
 mod child;
 mod table;
 
-pub use child::run as child;
+pub use child::{ChildArgs, run as child};
 
 use anyhow::Context;
 use blockpeer_core::chain::Generation;
@@ -35,6 +35,17 @@ pub struct ScaleArgs {
     /// The protocol generation every peer speaks: flood or gossip.
     #[arg(long, default_value_t = Generation::Flood)]
     pub protocol: Generation,
+    /// Percentage of datagrams the simulated network loses.
+    #[arg(long, default_value_t = 1.0, value_parser = loss_percent)]
+    pub loss: f64,
+    /// Blocks spread by the miner's ANNOUNCE alone, as before issue 21: no relays, no
+    /// repairs, no tip probes (for before/after comparisons).
+    #[arg(long)]
+    pub announce_only: bool,
+    /// Threads the simulation runs on (default: one per core; any number gives the same
+    /// figures).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
     /// Wall-clock seconds one size may run before it is stopped and extrapolated.
     #[arg(long, default_value_t = 120.0)]
     pub budget: f64,
@@ -97,14 +108,27 @@ pub fn run(args: &ScaleArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The threads asked for, or one per core.
+fn threads(args: &ScaleArgs) -> usize {
+    args.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from)
+}
+
+/// A loss percentage, 0 to 100.
+fn loss_percent(text: &str) -> Result<f64, String> {
+    let loss: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=100.0).contains(&loss) { Ok(loss) } else { Err("a percentage from 0 to 100".into()) }
+}
+
 /// The scenario's settings in one line.
 fn params_line(args: &ScaleArgs) -> String {
     let p = ScaleParams::campus(2, args.minutes, args.seed);
     format!(
-        "SimNet, {} generation: {:.0} % loss, {}–{} ms one-way latency, one miner (a block every {} s on \
-         average), a {}-block chain; {} virtual minutes measured after 1 minute of warm-up; seed {}. CPU: {}.",
+        "SimNet, {} generation{}: {} % loss, {}–{} ms one-way latency, one miner (a block every {} s on \
+         average), a {}-block chain; {} virtual minutes measured after 1 minute of warm-up; seed {}. CPU: {}; \
+         SimNet on {} threads.",
         args.protocol.join_type(),
-        p.loss * 100.0,
+        if args.announce_only { ", blocks spread by the miner's ANNOUNCE alone" } else { "" },
+        args.loss,
         p.latency.0.as_millis(),
         p.latency.1.as_millis(),
         p.block_time.as_secs(),
@@ -112,6 +136,7 @@ fn params_line(args: &ScaleArgs) -> String {
         args.minutes,
         args.seed,
         super::cpu(),
+        threads(args),
     )
 }
 
@@ -120,7 +145,9 @@ fn spawn(peers: u16, args: &ScaleArgs) -> anyhow::Result<Measured> {
     let output = Command::new(std::env::current_exe()?)
         .args(["bench", "scale-child", "--peers", &peers.to_string(), "--minutes", &args.minutes.to_string()])
         .args(["--seed", &args.seed.to_string(), "--budget", &args.budget.to_string()])
-        .args(["--protocol", args.protocol.name()])
+        .args(["--protocol", args.protocol.name(), "--loss", &args.loss.to_string()])
+        .args(args.announce_only.then_some("--announce-only"))
+        .args(["--threads", &threads(args).to_string()])
         .output()?;
     anyhow::ensure!(output.status.success(), "{peers} peers failed: {}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).with_context(|| format!("the report of {peers} peers"))

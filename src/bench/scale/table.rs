@@ -1,9 +1,10 @@
 //! The tables of `bench scale`, in Markdown (docs/SCALE.md takes them as printed): the
-//! figures per size, the datagrams each peer receives by message type, and a note on
-//! every size that had to be stopped.
+//! figures per size, the datagrams each peer receives by message type, how the new
+//! blocks reached the peers (and the slowest blocks, one by one), and a note on every
+//! size that had to be stopped.
 
 use super::Size;
-use blockpeer_core::testing::scale::{BLOCK_REACH_PERCENT, LEARN_PERCENT, Rates};
+use blockpeer_core::testing::scale::{BLOCK_REACH_PERCENT, LEARN_PERCENT, Rates, ScaleReport};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -13,7 +14,7 @@ pub fn render(sizes: &[Size], params: &str) -> String {
     let _ = writeln!(
         out,
         "| peers | datagrams in / out per peer per min | KB in / out per peer per min | busiest peer, datagrams per \
-         min | new block to {BLOCK_REACH_PERCENT} % of peers: median / p90 / max (s) | joining peer: knows \
+         min | new block to {BLOCK_REACH_PERCENT} % of peers: median / p90 / p99 / max (s) | joining peer: knows \
          {LEARN_PERCENT} % (s) | joining peer: holds the chain (s, blocks) | memory per node (KiB) | wall (s) |"
     );
     out += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
@@ -21,6 +22,7 @@ pub fn render(sizes: &[Size], params: &str) -> String {
         out += &row(size);
     }
     out += &by_kind(sizes);
+    out += &paths(sizes);
     for size in sizes.iter().filter(|s| !s.measured.report.finished) {
         out += &stopped_note(size);
     }
@@ -44,15 +46,16 @@ fn row(size: &Size) -> String {
         return format!("| {} (stopped) | — | — | — | — | — | — | — | {:.0} |\n", r.peers, m.wall_s);
     };
     format!(
-        "| {} | {} | {} | {} / {} / {} ({} of {} blocks) | {} | {} ({}) | {} | {:.1} |\n",
+        "| {} | {} | {} | {} / {} / {} / {} ({} of {} blocks) | {} | {} ({}) | {} | {:.1} |\n",
         r.peers,
         traffic(&p, ""),
         r.busiest_peer.map_or("—".to_owned(), num),
         seconds(r.spread_median_s),
         seconds(r.spread_p90_s),
+        seconds(r.spread_p99_s),
         seconds(r.spread_max_s),
         r.blocks_spread,
-        r.blocks_mined,
+        r.blocks_mined - r.blocks_lost,
         seconds(r.learn_s),
         seconds(r.sync_s),
         r.sync_blocks,
@@ -87,6 +90,56 @@ fn by_kind(sizes: &[Size]) -> String {
             let _ = write!(out, " {} |", r.by_kind.get(*kind).map_or("0".to_owned(), |k| num(k.datagrams_in)));
         }
         out += "\n";
+    }
+    out
+}
+
+/// How each peer's copy of each new block reached it, in percent of the copies the
+/// other peers should hold, and the slowest blocks of each size one by one.
+fn paths(sizes: &[Size]) -> String {
+    let finished: Vec<&ScaleReport> =
+        sizes.iter().map(|s| &s.measured.report).filter(|r| r.finished && r.blocks_mined > 0).collect();
+    if finished.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\nHow the new blocks reached the other peers, in % of the copies they should hold (each peer × each \
+         block of the chain):\n\n| peers | blocks in the chain / lost to a fork | the miner's ANNOUNCE | a relayed \
+         ANNOUNCE | a repair | a sync after a consensus round | not by the end of the run |\n|---:|---:|---:|---:|\
+         ---:|---:|---:|\n",
+    );
+    for r in &finished {
+        let kept = r.blocks_mined - r.blocks_lost;
+        let due = (kept * r.peers.saturating_sub(1)).max(1) as f64;
+        let p = r.paths;
+        let share = |n: u64| format!("{:.2}", 100.0 * n as f64 / due);
+        let _ = writeln!(
+            out,
+            "| {} | {} / {} | {} | {} | {} | {} | {} |",
+            r.peers,
+            kept,
+            r.blocks_lost,
+            share(p.announce),
+            share(p.relay),
+            share(p.repair),
+            share(p.sync),
+            share((due as u64).saturating_sub(p.total())),
+        );
+    }
+    out += "\nThe slowest blocks of each size, with how their copies arrived (announce / relay / repair / sync):\n\n";
+    for r in &finished {
+        let mut slow: Vec<_> = r.blocks.iter().filter(|b| b.in_chain).collect();
+        slow.sort_by(|a, b| b.reach_s.unwrap_or(f64::INFINITY).total_cmp(&a.reach_s.unwrap_or(f64::INFINITY)));
+        let list: Vec<String> = slow
+            .iter()
+            .take(3)
+            .map(|b| {
+                let reach = b.reach_s.map_or("never".to_owned(), |s| format!("{s:.3} s"));
+                let p = b.paths;
+                format!("block {} in {reach} ({} / {} / {} / {})", b.height, p.announce, p.relay, p.repair, p.sync)
+            })
+            .collect();
+        let _ = writeln!(out, "* {} peers: {}", r.peers, list.join("; "));
     }
     out
 }

@@ -6,7 +6,7 @@
 
 use super::{Fixed, fixed};
 use crate::web::events::MAX_CLIENTS;
-use blockpeer_core::node::Event;
+use blockpeer_core::node::{Arrival, Event};
 use serde_json::Value;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -80,7 +80,13 @@ fn the_server_streams_events_and_refuses_a_port_in_use() {
     assert!(seen.contains("event:status\ndata:{\"address\":\"127.0.0.1:9100\""), "{seen}");
 
     // A new block: its event, then a status for the new snapshot.
-    let added = Event::BlockAdded { height: 2, hash: "ab".repeat(32), mined_by: "<i>x</i>".into(), ours: false };
+    let added = Event::BlockAdded {
+        height: 2,
+        hash: "ab".repeat(32),
+        mined_by: "<i>x</i>".into(),
+        ours: false,
+        via: Arrival::Announced { from: SocketAddr::from(([127, 0, 0, 1], 9001)) },
+    };
     for subscriber in source.subscribers.lock().unwrap().iter() {
         subscriber.send(added.clone()).unwrap();
     }

@@ -11,8 +11,8 @@
 mod measure;
 mod report;
 
-pub use measure::{BLOCK_REACH_PERCENT, LEARN_PERCENT};
-pub use report::{Rates, ScaleReport};
+pub use measure::{BLOCK_REACH_PERCENT, LEARN_PERCENT, Paths};
+pub use report::{BlockSpread, Rates, ScaleReport};
 
 use super::{ByKind, SimNet, chain_of_generation};
 use crate::chain::{Chain, Generation, Limits};
@@ -54,6 +54,11 @@ pub struct ScaleParams {
     pub block_time: Duration,
     /// The protocol generation every peer speaks (its join messages and its chain).
     pub generation: Generation,
+    /// Blocks spread by the miner's ANNOUNCE alone, as before issue 21: no relays, no
+    /// repairs, no tip probes (a missed ANNOUNCE waits for a consensus round).
+    pub announce_only: bool,
+    /// Threads SimNet runs the nodes on (the figures are the same on any number).
+    pub threads: usize,
 }
 
 impl ScaleParams {
@@ -69,6 +74,8 @@ impl ScaleParams {
             latency: (Duration::from_millis(1), Duration::from_millis(20)),
             block_time: Duration::from_secs(10),
             generation: Generation::Flood,
+            announce_only: false,
+            threads: 1,
         }
     }
 }
@@ -100,6 +107,7 @@ impl ScaleRun {
         sim.loss = params.loss;
         sim.latency = params.latency;
         sim.block_time = params.block_time;
+        sim.threads = params.threads;
         let peers: Vec<SocketAddr> = (0..params.peers).map(SimNet::addr).collect();
         let chain = chain_of_generation(params.generation, params.chain_blocks, DIFFICULTY, "prof");
         let measure = Measure::new(&peers, peers[0], Self::joiner(&params), chain.len());
@@ -160,6 +168,11 @@ impl ScaleRun {
     fn config(&self, i: u16, well_known: Option<u16>) -> Config {
         let mut config = SimNet::config(i, well_known, DIFFICULTY);
         config.generation = self.params.generation;
+        if self.params.announce_only {
+            config.relay_fanout = 0;
+            config.tip_probe_interval = None;
+            config.repair_gap = 0;
+        }
         config
     }
 

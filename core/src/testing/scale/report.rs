@@ -1,8 +1,10 @@
 //! The figures of a scale run, as `blockpeer bench scale` prints them: traffic per peer
-//! per minute over the measured window (by message type too), how fast blocks spread,
-//! how fast a joining peer learns the network and fetches the chain.
+//! per minute over the measured window (by message type too), how fast blocks spread and
+//! how they reached the peers, how fast a joining peer learns the network and fetches
+//! the chain.
 
-use super::ScaleRun;
+use super::measure::Paths;
+use super::{ScaleRun, SimNet};
 use crate::node::Traffic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -34,6 +36,21 @@ impl Rates {
     }
 }
 
+/// One block of the measured window and how it spread.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockSpread {
+    /// Its height.
+    pub height: u64,
+    /// Virtual seconds into the run when the miner added it.
+    pub mined_s: f64,
+    /// Seconds it took to reach 99 % of the peers (if it did).
+    pub reach_s: Option<f64>,
+    /// How each peer that holds it got it.
+    pub paths: Paths,
+    /// Whether it is in the miner's chain at the end (not lost to a fork).
+    pub in_chain: bool,
+}
+
 /// What a scale run measured.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScaleReport {
@@ -53,16 +70,24 @@ pub struct ScaleReport {
     pub busiest_peer: Option<f64>,
     /// Blocks mined in the window.
     pub blocks_mined: usize,
-    /// Of them, blocks that reached 99 % of the peers.
+    /// Of them, blocks no longer in the miner's chain at the end (lost to a fork).
+    pub blocks_lost: usize,
+    /// Of the others, blocks that reached 99 % of the peers.
     pub blocks_spread: usize,
-    /// Blocks mined a minute or more before the end that never reached 99 %.
+    /// Blocks in the chain mined a minute or more before the end that never reached 99 %.
     pub blocks_unspread: usize,
-    /// Median time for a new block to reach 99 % of the peers.
+    /// Median time for a new block of the chain to reach 99 % of the peers.
     pub spread_median_s: Option<f64>,
     /// 90th percentile of it.
     pub spread_p90_s: Option<f64>,
+    /// 99th percentile of it.
+    pub spread_p99_s: Option<f64>,
     /// The slowest.
     pub spread_max_s: Option<f64>,
+    /// How each peer's copy of the window's blocks (those in the chain) reached it.
+    pub paths: Paths,
+    /// Every block of the window, in order.
+    pub blocks: Vec<BlockSpread>,
     /// Time for the joining peer to know 90 % of the network.
     pub learn_s: Option<f64>,
     /// Time for the joining peer to hold the network's chain.
@@ -82,26 +107,44 @@ impl ScaleRun {
     pub fn report(&self) -> ScaleReport {
         let now = self.sim.elapsed();
         let peers = usize::from(self.params.peers);
-        let (mined, times) = self.measure.spread();
         let secs = |d: Duration| d.as_secs_f64();
-        let quantile =
-            |q: f64| times.get(((times.len() as f64 * q).ceil() as usize).saturating_sub(1)).map(|d| secs(*d));
+        let miner = self.sim.node(SimNet::addr(0)).chain();
+        let blocks: Vec<BlockSpread> = self
+            .measure
+            .blocks()
+            .map(|b| BlockSpread {
+                height: b.height,
+                mined_s: secs(b.mined),
+                reach_s: b.reached.map(secs),
+                paths: b.paths,
+                in_chain: miner.get(b.height).is_some_and(|ours| ours.hash == b.hash),
+            })
+            .collect();
+        let kept = || blocks.iter().filter(|b| b.in_chain);
+        let mut times: Vec<f64> = kept().filter_map(|b| b.reach_s).collect();
+        times.sort_by(f64::total_cmp);
+        let quantile = |q: f64| times.get(((times.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied();
+        let cutoff = secs(now.saturating_sub(Duration::from_secs(60)));
         let mut report = ScaleReport {
             peers,
             finished: now >= self.end(),
             simulated_secs: secs(now),
-            blocks_mined: mined,
+            blocks_mined: blocks.len(),
+            blocks_lost: blocks.len() - kept().count(),
             blocks_spread: times.len(),
-            blocks_unspread: self.measure.unspread_before(now.saturating_sub(Duration::from_secs(60))),
+            blocks_unspread: kept().filter(|b| b.mined_s < cutoff && b.reach_s.is_none()).count(),
             spread_median_s: quantile(0.5),
             spread_p90_s: quantile(0.9),
-            spread_max_s: times.last().map(|d| secs(*d)),
+            spread_p99_s: quantile(0.99),
+            spread_max_s: times.last().copied(),
+            paths: kept().fold(Paths::default(), |sum, b| sum + b.paths),
             learn_s: self.measure.learned.map(secs),
             sync_s: self.measure.synced.map(|(d, _)| secs(d)),
             sync_blocks: self.measure.synced.map_or(0, |(_, blocks)| blocks),
             fewest_known: self.peers().map(|a| self.sim.node(a).known_peers().len()).min().unwrap_or(0),
             datagrams_sent: self.sim.stats().sent,
             datagrams_delivered: self.sim.stats().delivered,
+            blocks,
             ..ScaleReport::default()
         };
         let Some(window) = self.window.as_ref().filter(|w| now > w.start) else {
