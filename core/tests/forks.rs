@@ -112,7 +112,7 @@ fn check(sim: &SimNet, winner: &[Block], lost: &[Block], losers: &[u16], lost_mi
         assert_eq!(parents, expected, "{addr}: each lost block hangs off the one below");
         // The history shows the other side's chain before the peers converged.
         let saw_other = record.history().peers.values().flat_map(|s| &s.points).any(|p| {
-            p.tip.as_deref().is_some_and(|t| winner.last().unwrap().hash.starts_with(t))
+            p.tip.is_some_and(|t| winner.last().unwrap().hash.starts_with(t.as_str()))
                 && matches!(p.standing, Standing::OtherChain | Standing::Ahead { .. })
         });
         assert!(saw_other, "{addr} recorded a peer on the winning chain while it was not ours");

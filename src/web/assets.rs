@@ -24,6 +24,11 @@ pub const ASSETS: &[Asset] = &[
         body: include_str!("page/app.js").as_bytes(),
     },
     Asset {
+        path: "history.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("page/history.js").as_bytes(),
+    },
+    Asset {
         path: "forks.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("page/forks.js").as_bytes(),

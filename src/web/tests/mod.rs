@@ -197,6 +197,8 @@ async fn the_page_and_its_files_are_served_with_a_strict_policy() {
         ("/", "text/html; charset=utf-8"),
         ("/app.js", "text/javascript; charset=utf-8"),
         ("/events.js", "text/javascript; charset=utf-8"),
+        ("/history.js", "text/javascript; charset=utf-8"),
+        ("/forks.js", "text/javascript; charset=utf-8"),
         ("/style.css", "text/css; charset=utf-8"),
         ("/favicon.svg", "image/svg+xml"),
         ("/favicon.png", "image/png"),
@@ -214,9 +216,13 @@ async fn the_page_and_its_files_are_served_with_a_strict_policy() {
     }
     assert!(CONTENT_SECURITY_POLICY.starts_with("default-src 'self';") && !CONTENT_SECURITY_POLICY.contains("unsafe"));
     let html = String::from_utf8(get(&source, "/").await.body().to_vec()).unwrap();
-    assert!(html.contains(r#"<script src="/app.js" defer></script>"#) && html.contains(r#"href="/style.css""#));
+    assert!(html.contains(r#"href="/style.css""#));
+    for script in ["/app.js", "/history.js", "/forks.js"] {
+        assert!(html.contains(&format!(r#"<script src="{script}" defer></script>"#)), "{script}");
+    }
     assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains("style="), "nothing inline");
-    for script in ["/app.js", "/events.js"] {
+    // The page's scripts and the live feed's worker (events.js).
+    for script in ["/app.js", "/events.js", "/history.js", "/forks.js"] {
         let js = String::from_utf8(get(&source, script).await.body().to_vec()).unwrap();
         for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function("] {
             assert!(!js.contains(sink), "{script} uses {sink}");
