@@ -10,14 +10,53 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// Hex characters of a tip hash kept in a point: enough to tell chains apart.
-const TIP_CHARS: usize = 16;
+/// Bytes of a tip hash kept in a point (16 hex characters): enough to tell chains apart.
+const TIP_BYTES: usize = 16;
+
+/// The first characters of a tip hash — at most [`TIP_BYTES`] bytes, cut at a character
+/// boundary — kept inline, so that a point holds no allocation of its own (a node in a
+/// network of 1,000 peers keeps up to 10,000 points). Serialized as the string it holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct TipPrefix {
+    len: u8,
+    bytes: [u8; TIP_BYTES],
+}
+
+impl TipPrefix {
+    fn new(tip: &str) -> Self {
+        let mut end = tip.len().min(TIP_BYTES);
+        while !tip.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut bytes = [0; TIP_BYTES];
+        bytes[..end].copy_from_slice(&tip.as_bytes()[..end]);
+        Self { len: end as u8, bytes }
+    }
+
+    /// The characters kept.
+    pub fn as_str(&self) -> &str {
+        // Cut at a character boundary of a `str`, so always UTF-8.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for TipPrefix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl Serialize for TipPrefix {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 
 /// What told us of a chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Via {
-    /// A STATS reply in a consensus round.
+    /// A STATS reply: to a consensus round, or to a tip probe.
     Stats,
     /// An ANNOUNCE of its tip block.
     Announce,
@@ -33,7 +72,7 @@ pub struct HeightPoint {
     /// Its length.
     pub height: u64,
     /// The first 16 hex characters of its tip (`None`: no chain).
-    pub tip: Option<String>,
+    pub tip: Option<TipPrefix>,
     /// How it stood with our chain at that moment.
     pub standing: Standing,
     /// What told us.
@@ -46,8 +85,7 @@ pub struct HeightPoint {
 impl HeightPoint {
     /// A point for a chain of `height` blocks ending in `tip`.
     pub fn new(at: f64, height: u64, tip: Option<&str>, standing: Standing, via: Via) -> Self {
-        let tip = tip.map(|t| t.chars().take(TIP_CHARS).collect());
-        Self { at, height, tip, standing, via, seq: 0 }
+        Self { at, height, tip: tip.map(TipPrefix::new), standing, via, seq: 0 }
     }
 
     fn same_chain(&self, other: &HeightPoint) -> bool {
@@ -193,5 +231,19 @@ mod tests {
         );
         assert!(!history.peers.contains_key(&addr(1)), "the oldest points of all went first");
         assert_eq!(history.own.points.len(), 1, "ours is the newest");
+    }
+
+    #[test]
+    fn a_point_keeps_sixteen_characters_of_the_tip_inline_and_serializes_them() {
+        let hex = HeightPoint::new(1.0, 5, Some("00ab3f9c1d2e4f5a6b7c8d9e"), Standing::Agrees, Via::Stats);
+        assert_eq!(hex.tip.map(|t| t.as_str().to_owned()).as_deref(), Some("00ab3f9c1d2e4f5a"));
+        let json = serde_json::to_value(&hex).unwrap();
+        assert_eq!(json["tip"], "00ab3f9c1d2e4f5a");
+        // A hostile peer's tip of multi-byte characters is cut at a character boundary.
+        let odd = HeightPoint::new(1.0, 5, Some("ééééééééé"), Standing::Unknown, Via::Stats);
+        assert_eq!(odd.tip.unwrap().as_str(), "éééééééé");
+        let none = HeightPoint::new(1.0, 0, None, Standing::Unknown, Via::Stats);
+        assert_eq!(serde_json::to_value(&none).unwrap()["tip"], serde_json::Value::Null);
+        assert!(std::mem::size_of::<HeightPoint>() <= 64, "a point is {} bytes", std::mem::size_of::<HeightPoint>());
     }
 }

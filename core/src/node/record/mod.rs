@@ -18,7 +18,7 @@ mod report;
 mod side;
 
 pub use branches::{Attach, Branches, Column, NEWEST_SHOWN, Placed};
-pub use history::{HeightPoint, History, Series, Via};
+pub use history::{HeightPoint, History, Series, TipPrefix, Via};
 pub use marks::{GroupMark, LostBlock, Reorg, RoundMark};
 pub use report::{Forks, PeerSeries, Timeline};
 pub use side::{Fate, SideBlock};
