@@ -44,7 +44,7 @@ pub fn run(blocks: usize, peers: usize, frames: usize) -> anyhow::Result<Vec<Row
             label: "record: history points",
             unit: "count",
             value: record.history().total as f64,
-            goal: "10 000 (its bound)",
+            goal: "100 peers' (bound: 10 000)",
         },
     ];
     let (report, results) = crossbeam_channel::bounded(1);

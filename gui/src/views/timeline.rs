@@ -83,17 +83,19 @@ impl TimelineChart {
             legend(ui);
         });
         let present: BTreeSet<String> = snapshot.peers.iter().map(|p| p.address.clone()).collect();
+        // Seconds a pixel of the chart spans: finer detail than that cannot be seen.
+        let pixel = (now - since).max(1.0) / f64::from(ui.available_width().max(1.0));
         let mut lines = Vec::new();
         for (addr, series) in &history.peers {
             let name = if series.name.is_empty() { addr.to_string() } else { series.name.clone() };
             let end =
                 if present.contains(&addr.to_string()) { now } else { series.points.back().map_or(now, |p| p.at) };
-            for run in runs(&series.points, since, end, |p| Some(PeerState::of_standing(p.standing))) {
+            for run in runs(&series.points, (since, end, pixel), |p| Some(PeerState::of_standing(p.standing))) {
                 let color = run.state.map_or(palette.muted, |s| s.color(&palette));
                 lines.push(Line::new(name.clone(), run.points).color(color).width(1.5).allow_band(false));
             }
         }
-        for run in runs(&history.own.points, since, now, |_| None) {
+        for run in runs(&history.own.points, (since, now, pixel), |_| None) {
             let you = ui.visuals().strong_text_color();
             lines.push(Line::new("you", run.points).color(you).width(2.5).allow_band(false));
         }
@@ -135,11 +137,13 @@ impl TimelineChart {
     }
 }
 
-/// The step lines of `points` from `since` to `end`, split where `state` changes.
+/// The step lines of `points` from `since` to `end`, split where `state` changes. Points
+/// closer than `pixel` seconds to where the last step began replace it: a chart never
+/// holds more steps than it has pixels across, however many points a burst of reports
+/// added (what lay between is narrower than a pixel).
 fn runs(
     points: &std::collections::VecDeque<HeightPoint>,
-    since: f64,
-    end: f64,
+    (since, end, pixel): (f64, f64, f64),
     state: impl Fn(&HeightPoint) -> Option<PeerState>,
 ) -> Vec<Run> {
     let first = points.partition_point(|p| p.at < since).saturating_sub(1);
@@ -154,7 +158,12 @@ fn runs(
         let y = point.height as f64;
         let here = state(point);
         match runs.last_mut() {
-            Some(run) if run.state == here => run.points.extend([[start, y], [stop, y]]),
+            Some(run) if run.state == here => match run.points.as_mut_slice() {
+                [.., [began, last_y], [last_stop, stop_y]] if start - *began < pixel => {
+                    (*last_y, *last_stop, *stop_y) = (y, stop, y);
+                }
+                _ => run.points.extend([[start, y], [stop, y]]),
+            },
             Some(run) => {
                 // The step up or down belongs to the new run, joined to the old one.
                 let joint = run.points.last().copied().unwrap_or([start, y]);
@@ -233,5 +242,42 @@ impl Strip<'_> {
         let color = if response.hovered() { theme::palette(ui).accent } else { color };
         ui.painter().text(rect.center(), Align2::CENTER_CENTER, text, FontId::monospace(11.0), color);
         response.on_hover_ui(card);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blockpeer_core::node::Standing;
+    use blockpeer_core::node::record::Via;
+    use std::collections::VecDeque;
+
+    fn series(points: &[(f64, u64)]) -> VecDeque<HeightPoint> {
+        points.iter().map(|&(at, h)| HeightPoint::new(at, h, Some("ab"), Standing::Agrees, Via::Stats)).collect()
+    }
+
+    #[test]
+    fn a_step_line_follows_every_point_a_pixel_apart() {
+        let points = series(&[(10.0, 5), (20.0, 6), (30.0, 7)]);
+        let runs = runs(&points, (0.0, 40.0, 1.0), |_| None);
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].points, vec![[10.0, 5.0], [20.0, 5.0], [20.0, 6.0], [30.0, 6.0], [30.0, 7.0], [40.0, 7.0]]);
+    }
+
+    #[test]
+    fn a_burst_within_a_pixel_is_one_step_to_its_last_height() {
+        let burst: Vec<(f64, u64)> = (0..1_000u32).map(|i| (20.0 + f64::from(i) * 0.001, 6 + u64::from(i))).collect();
+        let points = series(&[&[(10.0, 5)], burst.as_slice()].concat());
+        let runs = runs(&points, (0.0, 40.0, 1.0), |_| None);
+        assert_eq!(runs[0].points, vec![[10.0, 5.0], [20.0, 5.0], [20.0, 1005.0], [40.0, 1005.0]]);
+    }
+
+    #[test]
+    fn a_change_of_standing_starts_a_run_joined_to_the_last() {
+        let points = series(&[(10.0, 5), (10.2, 6), (30.0, 7)]);
+        let runs = runs(&points, (0.0, 40.0, 1.0), |p| (p.height == 7).then_some(PeerState::Ahead));
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].points, vec![[10.0, 6.0], [30.0, 6.0]], "two points within a pixel: one step");
+        assert_eq!(runs[1].points, vec![[30.0, 6.0], [30.0, 7.0], [40.0, 7.0]]);
     }
 }
