@@ -2,8 +2,9 @@
 //! after each side mined its own branch ends in one chain — the majority's in FLOOD,
 //! the longest in GOSSIP — and the peers that reorganised remember it (the fork point,
 //! the depth, the blocks lost, ours marked) with the lost branch kept as side blocks and
-//! every peer's chain over time; a block that loses at its height is kept too, and our
-//! miner's late block, but not a second solution of our own job.
+//! every peer's chain over time; a block that loses at its height is kept too (until a
+//! reorganisation adopts it), and our miner's late block, but not a second solution of
+//! our own job.
 
 #![allow(clippy::unwrap_used)]
 
@@ -181,6 +182,33 @@ fn a_block_that_loses_at_its_height_is_kept_and_one_that_extends_it_too() {
         assert_eq!(sim.node(watcher).chain().tip().unwrap().hash, base.tip().unwrap().hash, "never adopted");
         assert!(sim.node(watcher).snapshot(sim.now()).consensus.running, "a longer branch asks the network");
         assert_eq!(last(&sim), Standing::Ahead { by: 1 }, "its branch is now the longer");
+    }
+}
+
+#[test]
+fn a_side_block_that_a_reorganisation_adopts_is_off_our_chain_no_more() {
+    for generation in [Generation::Flood, Generation::Gossip] {
+        let (mut sim, _) = network(generation, 3);
+        let (watcher, miner) = (SimNet::addr(0), SimNet::addr(1));
+        sim.partition([watcher]);
+        let ours = mine(&mut sim, watcher, 5);
+        let theirs = mine(&mut sim, miner, 15);
+        assert_eq!((ours.len(), theirs.len()), (1, 2), "{generation:?}: one block alone, two on the other side");
+        sim.heal();
+        // The watcher hears of their first block: it lost at its height, to ours.
+        sim.inject(watcher, miner, announce(&theirs[0]));
+        let fate = |sim: &SimNet, block: &Block| sim.node(watcher).record().side_block(&block.hash).map(|s| s.fate);
+        assert_eq!(fate(&sim, &theirs[0]), Some(Fate::Lost), "{generation:?}");
+        for addr in sim.addrs() {
+            sim.command(addr, Command::ConsensusNow);
+        }
+        sim.run_for(Duration::from_secs(30));
+        let node = sim.node(watcher);
+        assert_eq!(node.chain().tip().unwrap().hash, theirs[1].hash, "{generation:?}: the watcher took their chain");
+        assert_eq!(fate(&sim, &theirs[0]), None, "{generation:?}: an adopted block is not shown beside our chain");
+        assert_eq!(fate(&sim, &ours[0]), Some(Fate::Reorganised), "{generation:?}");
+        let on_chain = |b: &Block| node.chain().get(b.height).is_some_and(|held| held.hash == b.hash);
+        assert!(!node.record().side_blocks().iter().any(|s| on_chain(&s.block)), "{generation:?}");
     }
 }
 

@@ -89,12 +89,15 @@ impl Node {
     }
 
     /// Records a reorganisation that replaced `removed` (our blocks from `fork` up, in
-    /// order) with a branch fetched from `sources`, and keeps the removed blocks as side
-    /// blocks. Call it after the chain changed.
+    /// order) with a branch fetched from `sources`, keeps the removed blocks as side
+    /// blocks and forgets the side blocks the branch brought onto our chain. Call it after
+    /// the chain changed.
     pub(super) fn note_reorg(&mut self, fork: u64, removed: &[Arc<Block>], added: u64, sources: &[SocketAddr]) {
         if removed.is_empty() {
             return;
         }
+        let chain = &self.chain;
+        self.record.forget_adopted(|block| chain.get(block.height).is_some_and(|b| b.hash == block.hash));
         let at = self.wall_clock();
         let mut parent = fork.checked_sub(1).and_then(|h| self.chain.get(h)).map(|b| b.hash.clone());
         for block in removed.iter().take(MAX_SIDE_BLOCKS_PER_REORG) {

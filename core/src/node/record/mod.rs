@@ -124,6 +124,14 @@ impl Record {
         true
     }
 
+    /// Forgets the side blocks `on_chain` says are on our chain now: a reorganisation
+    /// adopted them, so they are off it no more.
+    pub(crate) fn forget_adopted(&mut self, on_chain: impl Fn(&Block) -> bool) {
+        if self.side_blocks.iter().any(|s| on_chain(&s.block)) {
+            Arc::make_mut(&mut self.side_blocks).retain(|s| !on_chain(&s.block));
+        }
+    }
+
     /// Keeps a reorganisation.
     pub(crate) fn add_reorg(&mut self, reorg: Reorg) {
         push_bounded(Arc::make_mut(&mut self.reorgs), Arc::new(reorg), MAX_REORGS);
