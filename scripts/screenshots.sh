@@ -51,7 +51,10 @@ shot mining 40 -i 8001 -p "$(shuf -i 20000-40000 -n 1)" -m --difficulty 7 --word
 shot consensus 30 --demo 4 --view consensus
 shot log 20 --demo 4 --view log
 # The demo's races make a fork every ~12 s: after 75 s the Forks view has a story to tell.
-shot forks 75 --demo 4 --view forks --web-port 18871 --after 'chromium --headless --no-sandbox --disable-gpu \
-    --disable-background-networking --hide-scrollbars --window-size=1280,820 --virtual-time-budget=5000 \
-    --user-data-dir="$(mktemp -d)" --screenshot="$(dirname "$out")/web-forks.png" "http://127.0.0.1:18871/#forks-title"'
+# The page's Forks card sits below a page of the chain and the peers: a tall page, cropped
+# to the card (headless Chromium draws a page opened at a #fragment before it is filled).
+shot forks 75 --demo 4 --view forks --web-port 18871 --after 'page=$(mktemp --suffix=.png);
+    chromium --headless --no-sandbox --disable-gpu --disable-background-networking --hide-scrollbars \
+    --window-size=1280,2300 --virtual-time-budget=5000 --user-data-dir="$(mktemp -d)" --screenshot="$page" \
+    http://127.0.0.1:18871/ && convert "$page" -crop 1280x900+0+1350 +repage "$(dirname "$out")/web-forks.png"'
 echo "screenshots: saved in $out/"
