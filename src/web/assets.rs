@@ -15,29 +15,18 @@ pub struct Asset {
     pub body: &'static [u8],
 }
 
+/// A JavaScript file of the page.
+const fn script(path: &'static str, source: &'static str) -> Asset {
+    Asset { path, content_type: "text/javascript; charset=utf-8", body: source.as_bytes() }
+}
+
 /// Every file the page needs.
 pub const ASSETS: &[Asset] = &[
     Asset { path: "", content_type: "text/html; charset=utf-8", body: include_str!("page/index.html").as_bytes() },
-    Asset {
-        path: "app.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("page/app.js").as_bytes(),
-    },
-    Asset {
-        path: "history.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("page/history.js").as_bytes(),
-    },
-    Asset {
-        path: "forks.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("page/forks.js").as_bytes(),
-    },
-    Asset {
-        path: "events.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("page/events.js").as_bytes(),
-    },
+    script("app.js", include_str!("page/app.js")),
+    script("history.js", include_str!("page/history.js")),
+    script("forks.js", include_str!("page/forks.js")),
+    script("events.js", include_str!("page/events.js")),
     Asset {
         path: "style.css",
         content_type: "text/css; charset=utf-8",

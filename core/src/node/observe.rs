@@ -34,15 +34,18 @@ impl Node {
             standing(Some(report), &self.chain),
             via,
         );
-        let name = known.name.clone();
-        self.record.history_mut().add(peer, &name, point);
+        if self.record.history().would_change(Some(peer), &known.name, &point) {
+            self.record.history_mut().add(peer, &known.name, point);
+        }
     }
 
     /// Records our own chain's length and tip now.
     pub(super) fn note_own_chain(&mut self) {
         let tip = self.chain.tip().map(|b| b.hash.as_str());
         let point = HeightPoint::new(self.wall_clock(), self.chain.len(), tip, Standing::Agrees, Via::Own);
-        self.record.history_mut().add_own(point);
+        if self.record.history().would_change(None, "", &point) {
+            self.record.history_mut().add_own(point);
+        }
     }
 
     /// Keeps `block` — announced by `from`, or found by our miner (`None`) — as a block

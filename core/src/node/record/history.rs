@@ -132,6 +132,21 @@ impl History {
         self.push(Some(peer), point)
     }
 
+    /// Whether adding `point` for `owner` (named `name`; `""` leaves the name out) would
+    /// change the history: a chain or standing other than its last point's, or a new
+    /// name. The node asks before it takes the history to write, so that a repeated
+    /// report — most reports — copies nothing a snapshot still shares.
+    pub(crate) fn would_change(&self, owner: Owner, name: &str, point: &HeightPoint) -> bool {
+        let series = match owner {
+            Some(addr) => self.peers.get(&addr),
+            None => Some(&self.own),
+        };
+        series.is_none_or(|series| {
+            (!name.is_empty() && series.name != name)
+                || !series.points.back().is_some_and(|last| last.same_chain(point))
+        })
+    }
+
     /// Adds a point for our own chain, unless it is unchanged.
     pub(crate) fn add_own(&mut self, point: HeightPoint) -> bool {
         self.push(None, point)
@@ -145,11 +160,11 @@ impl History {
     }
 
     fn push(&mut self, owner: Owner, mut point: HeightPoint) -> bool {
-        point.seq = self.next_seq;
-        let Some(series) = self.series_mut(owner) else { return false };
-        if series.points.back().is_some_and(|last| last.same_chain(&point)) {
+        if !self.would_change(owner, "", &point) {
             return false;
         }
+        point.seq = self.next_seq;
+        let Some(series) = self.series_mut(owner) else { return false };
         let first = series.points.is_empty();
         series.points.push_back(point);
         let over = series.points.len() > MAX_POINTS_PER_PEER;
@@ -245,5 +260,17 @@ mod tests {
         let none = HeightPoint::new(1.0, 0, None, Standing::Unknown, Via::Stats);
         assert_eq!(serde_json::to_value(&none).unwrap()["tip"], serde_json::Value::Null);
         assert!(std::mem::size_of::<HeightPoint>() <= 64, "a point is {} bytes", std::mem::size_of::<HeightPoint>());
+    }
+
+    #[test]
+    fn only_a_new_chain_standing_or_name_would_change_a_series() {
+        let mut history = History::default();
+        assert!(history.would_change(Some(addr(1)), "a", &point(1.0, 5)), "a new peer");
+        history.add(addr(1), "a", point(1.0, 5));
+        assert!(!history.would_change(Some(addr(1)), "a", &point(2.0, 5)), "the same chain again");
+        assert!(!history.would_change(Some(addr(1)), "", &point(2.0, 5)), "no name: the name is left out");
+        assert!(history.would_change(Some(addr(1)), "b", &point(2.0, 5)), "a new name");
+        assert!(history.would_change(Some(addr(1)), "a", &point(2.0, 6)), "a new chain");
+        assert!(history.would_change(None, "", &point(2.0, 5)), "our own series is empty");
     }
 }
